@@ -1,0 +1,22 @@
+package io.bmagent.card;
+
+import java.time.Duration;
+
+/** The host's power, as the card controls it through the server's management path. */
+public interface HostPower {
+
+  /** The power state as the card reports it now. */
+  PowerState state();
+
+  /** Powers the host on; a no-op when already on. */
+  void powerOn();
+
+  /**
+   * Powers the host off: asks the operating system to shut down and forces it after {@code gracefulTimeout}, or
+   * forces it at once. A no-op when already off. Returns when the host is off.
+   */
+  void powerOff(boolean force, Duration gracefulTimeout);
+
+  /** Resets the host; legal only while on. */
+  void reset();
+}
