@@ -19,6 +19,11 @@ final class Change {
     published.add(new SpecChange(kind, id, type));
   }
 
+  /** Writes a row without publishing a spec change: bookkeeping the reconciler records. */
+  void record(ResourceKind kind, String id, long generation, MessageLite spec) {
+    puts.add(new StoredResource(kind.key(), id, generation, spec.toByteArray()));
+  }
+
   void delete(ResourceKind kind, String id) {
     deletions.add(new Deletion(kind, id));
     published.add(new SpecChange(kind, id, SpecChange.Type.DELETED));

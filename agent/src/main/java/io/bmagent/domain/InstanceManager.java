@@ -236,6 +236,19 @@ public final class InstanceManager {
     });
   }
 
+  /** Records that the card has done this many resets, so a restarted agent does not reset the host again. */
+  public void recordRebootsDone(long done) {
+    state.apply((cur, change, tx) -> {
+      if (cur.instance().isEmpty() || cur.instance().get().getRebootsDone() >= done) {
+        return new StateHolder.Outcome<>(cur, null);
+      }
+      InstanceRecord rec = cur.instance().get().toBuilder().setRebootsDone(done).build();
+      Instance inst = rec.getInstance();
+      change.record(ResourceKind.INSTANCE, inst.getInstanceId(), inst.getGeneration(), rec);
+      return new StateHolder.Outcome<>(cur.withInstance(Optional.of(rec)), null);
+    });
+  }
+
   /** Stops the host, detaches everything and scrubs the instance; returns the id scrubbed, or empty. */
   public String deprovision(boolean allowMissing) {
     return state.apply((cur, change, tx) -> {
