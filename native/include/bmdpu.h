@@ -432,7 +432,7 @@ enum {
 };
 
 typedef struct bmdpu_event {
-        uint64_t seq;                          /* per card, from 1, no gaps */
+        uint64_t seq;                          /* per card, from 1, increasing */
         uint64_t timestamp_ns;                 /* CLOCK_MONOTONIC */
         uint32_t type;                         /* BMDPU_EVENT_* */
         uint32_t slot;                         /* device events, else BMDPU_SLOT_ANY */
