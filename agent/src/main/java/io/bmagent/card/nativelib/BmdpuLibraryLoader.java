@@ -82,11 +82,15 @@ public final class BmdpuLibraryLoader {
             return new Probe(null, null, "no card library: set -D" + PATH_PROPERTY + " or " + PATH_ENV
                     + " (no " + SIMULATOR + " under " + workDir + " or its parent)");
         }
+        if (!Files.isRegularFile(path.get())) {
+            return new Probe(path.get(), null, "no card library at " + path.get());
+        }
         BmdpuLibrary library;
         try {
             library = Native.load(path.get().toString(), BmdpuLibrary.class, OPTIONS);
         } catch (UnsatisfiedLinkError e) {
-            return new Probe(path.get(), null, "cannot load " + path.get() + ": " + e.getMessage());
+            String reason = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+            return new Probe(path.get(), null, "cannot load " + path.get() + ": " + reason);
         }
         int version = library.bmdpu_abi_version();
         if (version != BmdpuLibrary.BMDPU_ABI_VERSION) {

@@ -37,7 +37,8 @@ class BmdpuCardTest {
 
     @Test
     void rejectsUnknownConfiguration() {
-        BmdpuException e = assertThrows(BmdpuException.class, () -> SimCards.open("colour=blue"));
+        BmdpuLibrary lib = SimCards.library();
+        BmdpuException e = assertThrows(BmdpuException.class, () -> BmdpuCard.open(lib, "colour=blue"));
         assertEquals(BmdpuError.INVALID, e.error());
     }
 
