@@ -82,6 +82,8 @@ struct bmdpu_card {
         pthread_t thread;
         bool stop;
         bool dispatching;
+        bmdpu_event_cb running_cb;    /* the callback being run, with its userdata */
+        void *running_userdata;
 
         struct sim_config cfg;
 

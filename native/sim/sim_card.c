@@ -98,6 +98,8 @@ static void *event_thread(void *arg) {
                         void *userdata = card->userdata;
 
                         card->dispatching = true;
+                        card->running_cb = cb;
+                        card->running_userdata = userdata;
                         pthread_mutex_unlock(&card->lock);
                         cb(&e->ev, userdata);
                         pthread_mutex_lock(&card->lock);
@@ -238,9 +240,13 @@ SIM_EXPORT int bmdpu_card_get_limits(bmdpu_card *card, bmdpu_limits *out) {
 }
 
 static int subscribe(bmdpu_card *card, bmdpu_event_cb cb, void *userdata) {
+        bmdpu_event_cb old_cb = card->cb;
+        void *old_userdata = card->userdata;
+
         card->cb = cb;
         card->userdata = userdata;
-        while (card->dispatching)
+        /* Wait for the old registration only: a stream of events for the new one must not starve us. */
+        while (card->dispatching && card->running_cb == old_cb && card->running_userdata == old_userdata)
                 pthread_cond_wait(&card->idle, &card->lock);
         return 0;
 }
