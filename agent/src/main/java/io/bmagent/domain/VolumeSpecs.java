@@ -34,7 +34,7 @@ final class VolumeSpecs {
     }
     if (s.getSizeBytes() == 0 || s.getSizeBytes() > MAX_SIZE) {
       v.add(f + ".size_bytes", "must be 1 byte..64 TiB, got " + Long.toUnsignedString(s.getSizeBytes()));
-    } else if (s.getBlockSize() > 0 && s.getSizeBytes() % s.getBlockSize() != 0) {
+    } else if ((s.getBlockSize() == 512 || s.getBlockSize() == 4096) && s.getSizeBytes() % s.getBlockSize() != 0) {
       v.add(f + ".size_bytes", "must be a multiple of block_size " + s.getBlockSize());
     }
     if (s.getQos().getIops() > 10_000_000) {
