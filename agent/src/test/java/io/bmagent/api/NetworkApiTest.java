@@ -63,16 +63,10 @@ class NetworkApiTest {
     f.close();
   }
 
-  static SecurityGroup sshFrom(String cidr) {
-    return SecurityGroup.newBuilder().setSecurityGroupId("sg-ssh").addRules(SecurityGroupRule.newBuilder()
-        .setDirection(Direction.DIRECTION_INGRESS).setProtocol(Protocol.PROTOCOL_TCP)
-        .setPorts(PortRange.newBuilder().setFrom(22).setTo(22)).setRemoteCidr(cidr)).build();
-  }
-
   @Test
   void nicWithGroupsAclAndElasticIpIsCompiledOntoTheCard() {
     SecurityGroup sg = f.network.putSecurityGroup(PutSecurityGroupRequest.newBuilder()
-        .setSecurityGroup(sshFrom("203.0.113.0/24")).build());
+        .setSecurityGroup(Specs.sshFrom("203.0.113.0/24")).build());
     assertEquals(1, sg.getGeneration());
     f.network.putNetworkAcl(PutNetworkAclRequest.newBuilder().setAcl(NetworkAcl.newBuilder().setAclId("acl-1")
         .addEntries(NetworkAclEntry.newBuilder().setPriority(10).setDirection(Direction.DIRECTION_INGRESS)
@@ -94,12 +88,12 @@ class NetworkApiTest {
         .setNicId("eni-1").build()).getStatus().getPhase() == NetworkInterfacePhase.NETWORK_INTERFACE_PHASE_READY,
         "nic ready");
 
-    f.network.putSecurityGroup(PutSecurityGroupRequest.newBuilder().setSecurityGroup(sshFrom("192.0.2.0/24")
+    f.network.putSecurityGroup(PutSecurityGroupRequest.newBuilder().setSecurityGroup(Specs.sshFrom("192.0.2.0/24")
         .toBuilder().setGeneration(1)).build());
     AgentFixture.awaitTrue(() -> card.network().rules().stream().anyMatch(r -> r.table() == PolicyTable.SG_INGRESS
         && r.remote().toString().equals("192.0.2.0/24")), "group change applied");
     assertEquals(Status.Code.ABORTED, code(() -> f.network.putSecurityGroup(PutSecurityGroupRequest.newBuilder()
-        .setSecurityGroup(sshFrom("10.9.0.0/16").toBuilder().setGeneration(1)).build())));
+        .setSecurityGroup(Specs.sshFrom("10.9.0.0/16").toBuilder().setGeneration(1)).build())));
     assertLimit("RESOURCE_IN_USE", () -> f.network.deleteSecurityGroup(DeleteSecurityGroupRequest.newBuilder()
         .setSecurityGroupId("sg-ssh").build()));
     assertLimit("RESOURCE_IN_USE", () -> f.network.deleteNetworkAcl(DeleteNetworkAclRequest.newBuilder()

@@ -107,8 +107,13 @@ public final class AgentFixture implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+  public void close() {
+    channel.shutdownNow();
+    try {
+      channel.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     agent.close();
   }
 }

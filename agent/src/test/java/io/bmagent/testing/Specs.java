@@ -47,6 +47,16 @@ public final class Specs {
         .build();
   }
 
+  /** A group that lets TCP 22 in from one CIDR. */
+  public static io.bmagent.api.v1.SecurityGroup sshFrom(String cidr) {
+    return io.bmagent.api.v1.SecurityGroup.newBuilder().setSecurityGroupId("sg-ssh")
+        .addRules(io.bmagent.api.v1.SecurityGroupRule.newBuilder()
+            .setDirection(io.bmagent.api.v1.Direction.DIRECTION_INGRESS)
+            .setProtocol(io.bmagent.api.v1.Protocol.PROTOCOL_TCP)
+            .setPorts(io.bmagent.api.v1.PortRange.newBuilder().setFrom(22).setTo(22)).setRemoteCidr(cidr))
+        .build();
+  }
+
   public static InstanceSpec instance() {
     return InstanceSpec.newBuilder()
         .setInstanceType("ebm.g6.8xlarge")
