@@ -34,7 +34,9 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--socket", description = "Unix domain socket for local tools (default: <state-dir>/agent.sock).")
   Path socket;
 
-  @Option(names = "--card", description = "Card driver to use: soft or native (default: the best available).")
+  @Option(names = "--card", defaultValue = "soft",
+      description = "Card driver: soft (the embedded default), native, or auto for the available one of the highest"
+          + " priority (default: ${DEFAULT-VALUE}).")
   String card;
 
   @Option(names = "--card-option", description = "Driver option key=value; repeatable.")
@@ -55,7 +57,7 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CardProviders providers = CardProviders.installed();
-    CardProvider provider = providers.choose(Optional.ofNullable(card));
+    CardProvider provider = providers.choose(card.equals("auto") ? Optional.empty() : Optional.of(card));
     log.info(() -> "opening card driver " + provider.name());
     Card opened = provider.open(cardOptions);
     AgentConfig config = new AgentConfig(stateDir, address(listen),
