@@ -44,9 +44,11 @@ public final class Nvme {
     public static final int SC_ABORTED_SQ_DELETION = 0x08;
     public static final int SC_INVALID_NAMESPACE = 0x0B;
     public static final int SC_COMMAND_SEQUENCE_ERROR = 0x0C;
-    public static final int SC_SGL_DATA_BLOCK_INVALID = 0x0F;
+    public static final int SC_DATA_SGL_LENGTH_INVALID = 0x0F;
+    public static final int SC_SGL_DESCRIPTOR_TYPE_INVALID = 0x11;
     public static final int SC_LBA_OUT_OF_RANGE = 0x80;
     /** Command specific, for Connect (NVMe-oF 1.1, 3.3.1.1). */
+    public static final int SC_CONNECT_INCOMPATIBLE_FORMAT = 0x80;
     public static final int SC_CONNECT_INVALID_PARAMETERS = 0x82;
     public static final int SC_CONNECT_INVALID_HOST = 0x84;
     public static final int SC_TRANSIENT_TRANSPORT_ERROR = 0x22;
