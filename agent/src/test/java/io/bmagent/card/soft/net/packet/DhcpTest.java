@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class DhcpTest {
+public class DhcpTest {
 
   static final long CLIENT = 0x020000000005L;
 
