@@ -191,7 +191,8 @@ public final class SoftPipeline {
 
   /**
    * The stateful step: finds the flow's connection, re-validating its cached verdict when the tables changed, or
-   * opens one if the security groups allow it; then applies the ACL of the packet's direction. Returns the verdict, or null after counting a drop.
+   * opens one if the security groups allow it; then applies the ACL of the packet's direction. Returns the
+   * verdict, or null after counting a drop.
    */
   private FlowVerdict admit(PolicySnapshot s, FlowKey key, boolean inbound, int tcpFlags) {
     Connection c = conntrack.lookup(key);

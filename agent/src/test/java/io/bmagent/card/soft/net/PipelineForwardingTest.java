@@ -136,4 +136,23 @@ class PipelineForwardingTest {
     byte[] in = f.host.poll();
     assertArrayEquals(Arrays.copyOfRange(synAck, 6, synAck.length), Arrays.copyOfRange(in, 6, in.length));
   }
+
+  @Test
+  void stripsTheHostsVlanTagAndCountsSecurityGroupHits() {
+    f.openAcls();
+    var sg = rule(PolicyTable.SG_EGRESS, 0, Protocol.TCP, "10.0.0.0/24", PortRange.ALL, RuleAction.ALLOW);
+    f.apply(sg);
+    byte[] plain = Frames.tcp(HOST_MAC, PEER_MAC, HOST_IP, PEER_IP, 40000, 80, Tcp.SYN);
+    byte[] tagged = new byte[plain.length + 4];
+    System.arraycopy(plain, 0, tagged, 0, 12);
+    Bytes.put16(tagged, 12, 0x8100);
+    Bytes.put16(tagged, 14, 7);
+    System.arraycopy(plain, 12, tagged, 16, plain.length - 12);
+    f.host.inject(tagged);
+    byte[] out = f.underlay.poll();
+    assertEquals(Vxlan.OVERHEAD + plain.length, out.length);
+    assertEquals(Hex.of(plain, 12, plain.length - 12), Hex.of(out, 62, plain.length - 12), "untagged inside");
+    f.host.inject(Frames.tcp(HOST_MAC, PEER_MAC, HOST_IP, PEER_IP, 40000, 80, Tcp.ACK));
+    assertEquals(2L, f.port.ruleHits().get(sg));
+  }
 }

@@ -92,8 +92,4 @@ public final class ConnTrack {
   public int size() {
     return size.get();
   }
-
-  public int limit() {
-    return limit;
-  }
 }

@@ -14,9 +14,4 @@ public enum TcpState {
   TIME_WAIT,
   /** A side sent RST. */
   CLOSED;
-
-  /** Whether the connection is done with its handshake and not yet closing: the long timeout applies. */
-  public boolean established() {
-    return this == ESTABLISHED;
-  }
 }

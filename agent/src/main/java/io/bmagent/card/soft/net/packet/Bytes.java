@@ -5,10 +5,6 @@ public final class Bytes {
 
   private Bytes() {}
 
-  public static int u8(byte[] b, int at) {
-    return b[at] & 0xff;
-  }
-
   public static int u16(byte[] b, int at) {
     return ((b[at] & 0xff) << 8) | (b[at + 1] & 0xff);
   }

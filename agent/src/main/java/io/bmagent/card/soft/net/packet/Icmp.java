@@ -13,10 +13,6 @@ public final class Icmp {
     return b[icmp] & 0xff;
   }
 
-  public static int code(byte[] b, int icmp) {
-    return b[icmp + 1] & 0xff;
-  }
-
   public static int identifier(byte[] b, int icmp) {
     return Bytes.u16(b, icmp + 4);
   }

@@ -28,10 +28,6 @@ public final class Ipv4 {
     return Bytes.u16(b, ip + 6) & 0x1FFF;
   }
 
-  public static int ttl(byte[] b, int ip) {
-    return b[ip + 8] & 0xff;
-  }
-
   public static int protocol(byte[] b, int ip) {
     return b[ip + 9] & 0xff;
   }

@@ -28,10 +28,6 @@ public final class CompiledRule {
     this.anyPort = rule.ports().equals(PortRange.ALL);
   }
 
-  public PolicyRule rule() {
-    return rule;
-  }
-
   public boolean allows() {
     return rule.action() == RuleAction.ALLOW;
   }
