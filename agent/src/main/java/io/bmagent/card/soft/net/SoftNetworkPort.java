@@ -78,8 +78,10 @@ public final class SoftNetworkPort implements NetworkPort, AutoCloseable {
     host.start(p::fromHost);
   }
 
+  /** The port and its counters; expired connections are swept first so that the count is of live ones. */
   @Override
   public synchronized Optional<PortState> port() {
+    conntrack.sweep();
     return Optional.ofNullable(config).map(c -> new PortState(c, counters.stats(conntrack.size())));
   }
 

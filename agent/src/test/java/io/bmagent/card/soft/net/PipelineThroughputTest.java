@@ -41,7 +41,8 @@ class PipelineThroughputTest {
     f.openAcls();
     f.apply(rule(PolicyTable.SG_EGRESS, 0, Protocol.TCP, "10.0.0.0/24", PortRange.single(80), RuleAction.ALLOW));
     LongAdder sent = new LongAdder();
-    SoftPipeline p = f.port.pipeline((b, o, l) -> { }, (ip, sp, b, o, l) -> sent.increment());
+    LongAdder delivered = new LongAdder();
+    SoftPipeline p = f.port.pipeline((b, o, l) -> delivered.increment(), (ip, sp, b, o, l) -> sent.increment());
     byte[] syn = Frames.tcp(HOST_MAC, PEER_MAC, HOST_IP, PEER_IP, 40000, 80, Tcp.SYN);
     byte[] data = Frames.tcp(HOST_MAC, PEER_MAC, HOST_IP, PEER_IP, 40000, 80, Tcp.ACK | Tcp.PSH);
     byte[] buf = new byte[SoftPipeline.HEADROOM + data.length];
@@ -53,6 +54,20 @@ class PipelineThroughputTest {
     ns = run(p, data, buf, n);
     System.out.printf("established flow, host to underlay: %d ns/packet%n", ns / n);
     assertEquals(2L * n + 1, sent.sum());
+
+    byte[] reply = Frames.vxlan(PipelineFixture.VNI,
+        Frames.tcp(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, 80, 40000, Tcp.ACK | Tcp.PSH));
+    byte[] in = new byte[reply.length];
+    for (int round = 0; round < 2; round++) {
+      long t0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(reply, 0, in, 0, reply.length);
+        p.fromUnderlay(in, 0, reply.length);
+      }
+      ns = System.nanoTime() - t0;
+    }
+    System.out.printf("established flow, underlay to host: %d ns/packet%n", ns / n);
+    assertEquals(2L * n, delivered.sum());
 
     AtomicBoolean updating = new AtomicBoolean(true);
     Thread writer = new Thread(() -> {

@@ -12,6 +12,7 @@ import com.sun.jna.Pointer;
 final class LibC {
 
   static final int O_RDWR = 2;
+  static final int O_NONBLOCK = 0x800;
   static final int POLLIN = 0x0001;
   /** _IOW('T', 202, int) from linux/if_tun.h. */
   static final long TUNSETIFF = 0x400454caL;
