@@ -1,0 +1,45 @@
+package io.bmagent.card.soft.net;
+
+/** Why the pipeline dropped a frame; the label is the key of {@code PortStats.drops()}. */
+public enum DropReason {
+  /** No port is configured. */
+  PORT_DOWN("port_down"),
+  /** Truncated or malformed headers, or a bad IPv4 header checksum. */
+  MALFORMED("malformed"),
+  /** The host sent from a MAC or IP address that is not its port's. */
+  SPOOFED("spoofed"),
+  /** IPv6: the policy tables are IPv4 only, so IPv6 is dropped rather than passed unfiltered. */
+  IPV6("ipv6"),
+  /** An EtherType the card does not carry. */
+  UNSUPPORTED("unsupported"),
+  /** An ARP the card does not answer, or ARP from the overlay, which never carries broadcasts. */
+  ARP("arp"),
+  /** A DHCP message the responder does not answer. */
+  DHCP("dhcp"),
+  /** A non-first IPv4 fragment: it carries no ports for the rules to match. */
+  FRAGMENT("fragment"),
+  /** Denied by an ACL rule or by the ACL's default deny. */
+  ACL("acl"),
+  /** No security-group rule allows the connection, or a table change no longer allows it. */
+  SECURITY_GROUP("security_group"),
+  /** A TCP segment other than a SYN for a connection the card does not track. */
+  CONNTRACK_INVALID("conntrack_invalid"),
+  /** The connection table is full. */
+  CONNTRACK_FULL("conntrack_full"),
+  /** No mapping in the subnet and no gateway for the destination. */
+  NO_ROUTE("no_route"),
+  /** A VXLAN packet for another VNI than the port's. */
+  VNI_MISMATCH("vni_mismatch"),
+  /** A packet from the overlay for an address that is neither the host's private IP nor its elastic IP. */
+  NOT_FOR_HOST("not_for_host");
+
+  private final String label;
+
+  DropReason(String label) {
+    this.label = label;
+  }
+
+  public String label() {
+    return label;
+  }
+}

@@ -1,0 +1,99 @@
+package io.bmagent.card.soft.net;
+
+import io.bmagent.card.PortConfig;
+import io.bmagent.card.VpcMapping;
+import io.bmagent.card.soft.net.packet.Arp;
+import io.bmagent.card.soft.net.packet.Dhcp;
+import io.bmagent.card.soft.net.packet.DhcpReply;
+import io.bmagent.card.soft.net.policy.PolicySnapshot;
+import io.bmagent.net.Ipv4Address;
+
+/**
+ * Answers the host's ARP and DHCP on the card, as a cloud's virtual switch does: the overlay never carries a
+ * broadcast, and the host learns everything it needs from its port. Replies are rare, so they are built in fresh
+ * arrays.
+ */
+final class LocalResponder {
+
+  /** The lease the card grants; the host's address never changes while the port exists, so it is long. */
+  static final int LEASE_SECONDS = 86_400;
+
+  private final PortCounters counters;
+  private final FrameSink host;
+
+  LocalResponder(PortCounters counters, FrameSink host) {
+    this.counters = counters;
+    this.host = host;
+  }
+
+  /**
+   * Answers a request for the gateway or for any address of the VNI's mapping table with the MAC behind it. The
+   * host's own sender address must be its private IP, or 0.0.0.0 for an address probe (RFC 5227, 2.1.1).
+   */
+  void arp(PolicySnapshot s, byte[] b, int arp, int len) {
+    PortConfig cfg = s.config();
+    if (!Arp.isEthernetIpv4(b, arp, len) || Arp.op(b, arp) != Arp.OP_REQUEST) {
+      counters.drop(DropReason.ARP);
+      return;
+    }
+    int sender = Arp.senderIp(b, arp);
+    long mac = cfg.mac().value();
+    if (Arp.senderMac(b, arp) != mac || (sender != cfg.privateIp().value() && sender != 0)) {
+      counters.drop(DropReason.SPOOFED);
+      return;
+    }
+    int target = Arp.targetIp(b, arp);
+    long answer;
+    if (target == cfg.gateway().value()) {
+      answer = s.gatewayMac();
+    } else {
+      VpcMapping m = s.mappings().find(cfg.vni(), target);
+      if (m == null || target == cfg.privateIp().value()) {
+        counters.drop(DropReason.ARP);
+        return;
+      }
+      answer = m.mac().value();
+    }
+    byte[] out = new byte[60];
+    Arp.writeFrame(out, 0, Arp.OP_REPLY, answer, target, mac, sender, mac);
+    deliver(out, out.length);
+  }
+
+  /** Answers DISCOVER with OFFER and REQUEST with ACK, or NAK when the host asks for another address. */
+  void dhcp(PolicySnapshot s, byte[] b, int bootp, int len) {
+    PortConfig cfg = s.config();
+    if (!Dhcp.isRequest(b, bootp, len)) {
+      counters.drop(DropReason.DHCP);
+      return;
+    }
+    if (Dhcp.chaddr(b, bootp) != cfg.mac().value()) {
+      counters.drop(DropReason.SPOOFED);
+      return;
+    }
+    int type = Dhcp.messageType(b, bootp, len);
+    int reply;
+    if (type == Dhcp.DISCOVER) {
+      reply = Dhcp.OFFER;
+    } else if (type == Dhcp.REQUEST) {
+      int asked = Dhcp.requestedIp(b, bootp, len);
+      if (asked == 0) {
+        asked = Dhcp.ciaddr(b, bootp);
+      }
+      reply = asked == cfg.privateIp().value() ? Dhcp.ACK : Dhcp.NAK;
+    } else {
+      counters.drop(DropReason.DHCP);
+      return;
+    }
+    DhcpReply.Lease lease = new DhcpReply.Lease(cfg.privateIp().value(), cfg.subnet().mask(),
+        cfg.gateway().value(), cfg.dnsServers().stream().map(Ipv4Address::value).toList(), LEASE_SECONDS,
+        cfg.mtu());
+    byte[] out = new byte[DhcpReply.maxFrameLength(lease)];
+    int n = DhcpReply.write(out, b, bootp, reply, lease, s.gatewayMac(), cfg.gateway().value());
+    deliver(out, n);
+  }
+
+  private void deliver(byte[] out, int len) {
+    counters.toHost(len);
+    host.send(out, 0, len);
+  }
+}

@@ -1,0 +1,278 @@
+package io.bmagent.card.soft.net;
+
+import io.bmagent.card.PortConfig;
+import io.bmagent.card.soft.net.conntrack.ConnTrack;
+import io.bmagent.card.soft.net.conntrack.Connection;
+import io.bmagent.card.soft.net.conntrack.FlowKey;
+import io.bmagent.card.soft.net.packet.Dhcp;
+import io.bmagent.card.soft.net.packet.Ethernet;
+import io.bmagent.card.soft.net.packet.Icmp;
+import io.bmagent.card.soft.net.packet.Ipv4;
+import io.bmagent.card.soft.net.packet.Nat;
+import io.bmagent.card.soft.net.packet.Tcp;
+import io.bmagent.card.soft.net.packet.Udp;
+import io.bmagent.card.soft.net.packet.Vxlan;
+import io.bmagent.card.soft.net.policy.CompiledRule;
+import io.bmagent.card.soft.net.policy.FlowVerdict;
+import io.bmagent.card.soft.net.policy.PolicySnapshot;
+import io.bmagent.card.soft.net.policy.Route;
+import java.util.function.Supplier;
+
+/**
+ * The match-action pipeline of the host's port. From the host: anti-spoofing, local ARP and DHCP, ACL_EGRESS,
+ * SG_EGRESS (stateful), routing, source NAT and VXLAN encapsulation. From the underlay: decapsulation, VNI check,
+ * destination NAT, ACL_INGRESS, SG_INGRESS and delivery.
+ *
+ * <p>Frames are rewritten in place. The first packet of a flow walks the rules and caches the verdict with its
+ * connection; later packets cost a hash lookup and a version compare, until a table change moves the version and
+ * the next packet re-validates the flow, cutting it if the security groups no longer allow it.
+ */
+public final class SoftPipeline {
+
+  /** Room ports leave before a frame from the host, at least the VXLAN header the pipeline writes in front. */
+  public static final int HEADROOM = 64;
+
+  private final Supplier<PolicySnapshot> tables;
+  private final ConnTrack conntrack;
+  private final PortCounters counters;
+  private final FrameSink host;
+  private final TunnelSink underlay;
+  private final LocalResponder responder;
+
+  public SoftPipeline(Supplier<PolicySnapshot> tables, ConnTrack conntrack, PortCounters counters, FrameSink host,
+      TunnelSink underlay) {
+    this.tables = tables;
+    this.conntrack = conntrack;
+    this.counters = counters;
+    this.host = host;
+    this.underlay = underlay;
+    this.responder = new LocalResponder(counters, host);
+  }
+
+  /** Processes a frame the host sent; it must start at least {@link Vxlan#HEADER} bytes into the array. */
+  public void fromHost(byte[] b, int off, int len) {
+    counters.fromHost(len);
+    PolicySnapshot s = tables.get();
+    PortConfig cfg = s.config();
+    if (cfg == null) {
+      counters.drop(DropReason.PORT_DOWN);
+      return;
+    }
+    int type = Ethernet.type(b, off, len);
+    if (type < 0) {
+      counters.drop(DropReason.MALFORMED);
+      return;
+    }
+    if (Ethernet.src(b, off) != cfg.mac().value()) {
+      counters.drop(DropReason.SPOOFED);
+      return;
+    }
+    int l2 = Ethernet.headerLength(b, off);
+    switch (type) {
+      case Ethernet.TYPE_IPV4 -> ipv4FromHost(s, cfg, b, off + l2, len - l2);
+      case Ethernet.TYPE_ARP -> responder.arp(s, b, off + l2, len - l2);
+      case Ethernet.TYPE_IPV6 -> counters.drop(DropReason.IPV6);
+      default -> counters.drop(DropReason.UNSUPPORTED);
+    }
+  }
+
+  private void ipv4FromHost(PolicySnapshot s, PortConfig cfg, byte[] b, int ip, int len) {
+    if (!Ipv4.valid(b, ip, len)) {
+      counters.drop(DropReason.MALFORMED);
+      return;
+    }
+    int total = Ipv4.totalLength(b, ip);
+    int l4 = ip + Ipv4.headerLength(b, ip);
+    int l4len = ip + total - l4;
+    int proto = Ipv4.protocol(b, ip);
+    if (proto == Ipv4.PROTO_UDP && l4len >= Udp.HEADER && Udp.dstPort(b, l4) == Dhcp.SERVER_PORT
+        && Ipv4.fragmentOffset(b, ip) == 0) {
+      responder.dhcp(s, b, l4 + Udp.HEADER, l4len - Udp.HEADER);
+      return;
+    }
+    int src = Ipv4.src(b, ip);
+    if (src != cfg.privateIp().value()) {
+      counters.drop(DropReason.SPOOFED);
+      return;
+    }
+    int dst = Ipv4.dst(b, ip);
+    long ports = ports(b, ip, l4, l4len, proto, false);
+    if (ports < 0) {
+      return;
+    }
+    int localPort = (int) (ports >>> 16) & 0xffff;
+    int remotePort = (int) ports & 0xffff;
+    int flags = proto == Ipv4.PROTO_TCP ? Tcp.flags(b, l4) : 0;
+    FlowVerdict v = admit(s, FlowKey.of(cfg.vni(), proto, src, dst, localPort, remotePort), false, flags);
+    if (v == null) {
+      return;
+    }
+    Route r = v.route();
+    if (r == null) {
+      counters.drop(DropReason.NO_ROUTE);
+      return;
+    }
+    if (r.sourceNat() != 0) {
+      Nat.rewriteSource(b, ip, r.sourceNat());
+    }
+    int inner = ip - Ethernet.HEADER;
+    Ethernet.write(b, inner, r.innerDstMac(), cfg.mac().value(), Ethernet.TYPE_IPV4);
+    int vx = inner - Vxlan.HEADER;
+    Vxlan.write(b, vx, cfg.vni());
+    int sport = Vxlan.sourcePort(src, dst, proto, localPort, remotePort);
+    underlay.send(r.underlay(), sport, b, vx, Vxlan.HEADER + Ethernet.HEADER + total);
+  }
+
+  /** Processes a VXLAN packet (header and inner frame) from the underlay. */
+  public void fromUnderlay(byte[] b, int off, int len) {
+    PolicySnapshot s = tables.get();
+    PortConfig cfg = s.config();
+    if (cfg == null) {
+      counters.drop(DropReason.PORT_DOWN);
+      return;
+    }
+    if (!Vxlan.valid(b, off, len)) {
+      counters.drop(DropReason.MALFORMED);
+      return;
+    }
+    if (Vxlan.vni(b, off) != cfg.vni()) {
+      counters.drop(DropReason.VNI_MISMATCH);
+      return;
+    }
+    int frame = off + Vxlan.HEADER;
+    int flen = len - Vxlan.HEADER;
+    int type = Ethernet.type(b, frame, flen);
+    switch (type) {
+      case Ethernet.TYPE_IPV4 -> {
+        int l2 = Ethernet.headerLength(b, frame);
+        ipv4FromUnderlay(s, cfg, b, frame, frame + l2, flen - l2);
+      }
+      case Ethernet.TYPE_ARP -> counters.drop(DropReason.ARP);
+      case Ethernet.TYPE_IPV6 -> counters.drop(DropReason.IPV6);
+      case -1 -> counters.drop(DropReason.MALFORMED);
+      default -> counters.drop(DropReason.UNSUPPORTED);
+    }
+  }
+
+  private void ipv4FromUnderlay(PolicySnapshot s, PortConfig cfg, byte[] b, int frame, int ip, int len) {
+    if (!Ipv4.valid(b, ip, len)) {
+      counters.drop(DropReason.MALFORMED);
+      return;
+    }
+    int privateIp = cfg.privateIp().value();
+    int dst = Ipv4.dst(b, ip);
+    if (dst != privateIp) {
+      if (s.rules().destinationNat(dst) != privateIp) {
+        counters.drop(DropReason.NOT_FOR_HOST);
+        return;
+      }
+      Nat.rewriteDestination(b, ip, privateIp);
+    }
+    int total = Ipv4.totalLength(b, ip);
+    int l4 = ip + Ipv4.headerLength(b, ip);
+    int proto = Ipv4.protocol(b, ip);
+    long ports = ports(b, ip, l4, ip + total - l4, proto, true);
+    if (ports < 0) {
+      return;
+    }
+    int flags = proto == Ipv4.PROTO_TCP ? Tcp.flags(b, l4) : 0;
+    FlowKey key = FlowKey.of(cfg.vni(), proto, privateIp, Ipv4.src(b, ip), (int) (ports >>> 16) & 0xffff,
+        (int) ports & 0xffff);
+    FlowVerdict v = admit(s, key, true, flags);
+    if (v == null) {
+      return;
+    }
+    long peerMac = Ethernet.src(b, frame);
+    int out = ip - Ethernet.HEADER;
+    Ethernet.write(b, out, cfg.mac().value(), peerMac, Ethernet.TYPE_IPV4);
+    counters.toHost(Ethernet.HEADER + total);
+    host.send(b, out, Ethernet.HEADER + total);
+  }
+
+  /**
+   * The stateful step: finds the flow's connection, re-validating its cached verdict when the tables changed, or
+   * opens one if the security groups allow it; then applies the ACL of the packet's direction. Returns the
+   * verdict, or null after counting a drop.
+   */
+  private FlowVerdict admit(PolicySnapshot s, FlowKey key, boolean inbound, int tcpFlags) {
+    Connection c = conntrack.lookup(key);
+    FlowVerdict v;
+    if (c == null) {
+      if (key.protocol() == Ipv4.PROTO_TCP && (tcpFlags & (Tcp.SYN | Tcp.ACK | Tcp.RST)) != Tcp.SYN) {
+        counters.drop(DropReason.CONNTRACK_INVALID);
+        return null;
+      }
+      v = classify(s, key, inbound);
+    } else {
+      v = c.verdict();
+      if (v.version() != s.version()) {
+        v = classify(s, key, c.openedInbound());
+        if (v.securityGroup() == null) {
+          conntrack.remove(c);
+          counters.drop(DropReason.SECURITY_GROUP);
+          return null;
+        }
+        c.verdict(v);
+      }
+    }
+    // The ACL is stateless: it decides every packet, before the security groups (PolicyTable's order).
+    CompiledRule acl = inbound ? v.aclIngress() : v.aclEgress();
+    if (acl != null) {
+      acl.hit();
+    }
+    if (acl == null || !acl.allows()) {
+      counters.drop(DropReason.ACL);
+      return null;
+    }
+    if (c == null) {
+      if (v.securityGroup() == null) {
+        counters.drop(DropReason.SECURITY_GROUP);
+        return null;
+      }
+      c = conntrack.open(key, inbound, v);
+      if (c == null) {
+        counters.drop(DropReason.CONNTRACK_FULL);
+        return null;
+      }
+    }
+    v.securityGroup().hit();
+    conntrack.track(c, inbound, tcpFlags);
+    return v;
+  }
+
+  private static FlowVerdict classify(PolicySnapshot s, FlowKey key, boolean openedInbound) {
+    boolean ported = key.protocol() == Ipv4.PROTO_TCP || key.protocol() == Ipv4.PROTO_UDP;
+    return s.classify(key.protocol(), key.remoteIp(), ported ? key.localPort() : -1,
+        ported ? key.remotePort() : -1, openedInbound);
+  }
+
+  /**
+   * The flow's local and remote ports packed as (local << 16 | remote): TCP and UDP ports, the ICMP echo
+   * identifier as the local port, 0 otherwise. Returns -1 after counting a drop for a fragment or a short header.
+   */
+  private long ports(byte[] b, int ip, int l4, int l4len, int proto, boolean inbound) {
+    if (Ipv4.fragmentOffset(b, ip) != 0) {
+      counters.drop(DropReason.FRAGMENT);
+      return -1;
+    }
+    int need = switch (proto) {
+      case Ipv4.PROTO_TCP -> Tcp.MIN_HEADER;
+      case Ipv4.PROTO_UDP -> Udp.HEADER;
+      case Ipv4.PROTO_ICMP -> Icmp.HEADER;
+      default -> 0;
+    };
+    if (l4len < need) {
+      counters.drop(DropReason.MALFORMED);
+      return -1;
+    }
+    if (proto == Ipv4.PROTO_TCP || proto == Ipv4.PROTO_UDP) {
+      int sp = Udp.srcPort(b, l4);
+      int dp = Udp.dstPort(b, l4);
+      return inbound ? ((long) dp << 16) | sp : ((long) sp << 16) | dp;
+    }
+    if (proto == Ipv4.PROTO_ICMP && Icmp.isEcho(Icmp.type(b, l4))) {
+      return (long) Icmp.identifier(b, l4) << 16;
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,15 @@
+package io.bmagent.card.soft.net;
+
+/**
+ * Takes a VXLAN packet (header and inner frame) to another card or gateway over the underlay. The bytes are the
+ * caller's again when the call returns.
+ */
+@FunctionalInterface
+public interface TunnelSink {
+
+  /**
+   * @param underlayIp the destination's underlay IPv4 address
+   * @param sourcePort the outer UDP source port for ECMP entropy (RFC 7348, 5)
+   */
+  void send(int underlayIp, int sourcePort, byte[] packet, int offset, int length);
+}

@@ -1,0 +1,14 @@
+package io.bmagent.card.soft.net;
+
+/**
+ * The card's side towards the data-center network: VXLAN packets to and from other cards and the gateways. Packets
+ * handed to the receiver start with the VXLAN header.
+ */
+public interface Underlay extends TunnelSink, AutoCloseable {
+
+  /** Starts delivering received VXLAN packets to {@code receiver}. */
+  void start(FrameSink receiver);
+
+  @Override
+  void close();
+}

@@ -1,0 +1,95 @@
+package io.bmagent.card.soft.net.conntrack;
+
+import io.bmagent.card.soft.net.policy.FlowVerdict;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+/**
+ * The connection table: a concurrent hash keyed by {@link FlowKey}, bounded by a limit, with lazy expiry on lookup
+ * and a {@link #sweep} for entries nobody looks up any more.
+ */
+public final class ConnTrack {
+
+  private final ConcurrentHashMap<FlowKey, Connection> table = new ConcurrentHashMap<>();
+  private final AtomicInteger size = new AtomicInteger();
+  private final int limit;
+  private final Timeouts timeouts;
+  private final LongSupplier nanoClock;
+
+  /**
+   * @param limit the most connections held; a new one past it is refused
+   * @param nanoClock monotonic nanoseconds, {@link System#nanoTime} in production and a test's counter in tests
+   */
+  public ConnTrack(int limit, Timeouts timeouts, LongSupplier nanoClock) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("conntrack limit must be positive: " + limit);
+    }
+    this.limit = limit;
+    this.timeouts = timeouts;
+    this.nanoClock = nanoClock;
+  }
+
+  /** The live connection of the flow, or null; an expired entry found here is removed. */
+  public Connection lookup(FlowKey key) {
+    Connection c = table.get(key);
+    if (c != null && c.expired(nanoClock.getAsLong())) {
+      remove(c);
+      return null;
+    }
+    return c;
+  }
+
+  /**
+   * Opens a connection for a flow with no live entry, or returns null when the table is full even after dropping
+   * expired entries.
+   */
+  public Connection open(FlowKey key, boolean inbound, FlowVerdict verdict) {
+    if (size.get() >= limit && (sweep() == 0 || size.get() >= limit)) {
+      return null;
+    }
+    long now = nanoClock.getAsLong();
+    Connection fresh =
+        new Connection(key, inbound, verdict, now + timeouts.nanosFor(key.protocol(), TcpState.SYN_SENT));
+    Connection raced = table.putIfAbsent(key, fresh);
+    if (raced != null) {
+      return raced;
+    }
+    size.incrementAndGet();
+    return fresh;
+  }
+
+  /** Accounts a packet of a connection: TCP state and expiry. */
+  public void track(Connection c, boolean inbound, int tcpFlags) {
+    c.track(inbound, tcpFlags, nanoClock.getAsLong(), timeouts);
+  }
+
+  public void remove(Connection c) {
+    if (table.remove(c.key(), c)) {
+      size.decrementAndGet();
+    }
+  }
+
+  /** Removes expired entries; returns how many. */
+  public int sweep() {
+    long now = nanoClock.getAsLong();
+    int removed = 0;
+    for (Connection c : table.values()) {
+      if (c.expired(now) && table.remove(c.key(), c)) {
+        size.decrementAndGet();
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  public void clear() {
+    for (Connection c : table.values()) {
+      remove(c);
+    }
+  }
+
+  public int size() {
+    return size.get();
+  }
+}

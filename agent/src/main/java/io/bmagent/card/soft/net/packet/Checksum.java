@@ -1,0 +1,53 @@
+package io.bmagent.card.soft.net.packet;
+
+/**
+ * The Internet checksum (RFC 1071): the ones' complement of the ones' complement sum of 16-bit words, and its
+ * incremental update (RFC 1624) for rewriting a field without summing the whole packet again.
+ */
+public final class Checksum {
+
+  private Checksum() {}
+
+  /** Adds the bytes to a running 32-bit sum; an odd trailing byte is padded with zero (RFC 1071, 4.1). */
+  public static int add(int sum, byte[] b, int at, int len) {
+    int end = at + (len & ~1);
+    long s = sum & 0xFFFF_FFFFL;
+    for (int i = at; i < end; i += 2) {
+      s += ((b[i] & 0xff) << 8) | (b[i + 1] & 0xff);
+    }
+    if ((len & 1) != 0) {
+      s += (b[end] & 0xff) << 8;
+    }
+    return (int) ((s & 0xFFFF) + (s >>> 16) + (s >>> 32));
+  }
+
+  /** Folds a running sum to 16 bits and complements it. */
+  public static int finish(int sum) {
+    long s = sum & 0xFFFF_FFFFL;
+    while ((s >>> 16) != 0) {
+      s = (s & 0xFFFF) + (s >>> 16);
+    }
+    return (int) (~s & 0xFFFF);
+  }
+
+  /** The checksum of a byte range. */
+  public static int of(byte[] b, int at, int len) {
+    return finish(add(0, b, at, len));
+  }
+
+  /**
+   * The checksum after a 16-bit word changed from {@code oldWord} to {@code newWord}: HC' = ~(~HC + ~m + m')
+   * (RFC 1624, eqn. 3), which, unlike eqn. 2 of RFC 1141, never yields 0x0000 from a correct 0xFFFF sum.
+   */
+  public static int update16(int checksum, int oldWord, int newWord) {
+    int s = (~checksum & 0xFFFF) + (~oldWord & 0xFFFF) + (newWord & 0xFFFF);
+    s = (s & 0xFFFF) + (s >>> 16);
+    s = (s & 0xFFFF) + (s >>> 16);
+    return ~s & 0xFFFF;
+  }
+
+  /** The checksum after a 32-bit field, such as an IPv4 address, changed: two word updates. */
+  public static int update32(int checksum, int oldValue, int newValue) {
+    return update16(update16(checksum, oldValue >>> 16, newValue >>> 16), oldValue & 0xFFFF, newValue & 0xFFFF);
+  }
+}

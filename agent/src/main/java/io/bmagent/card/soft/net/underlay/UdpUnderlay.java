@@ -1,0 +1,93 @@
+package io.bmagent.card.soft.net.underlay;
+
+import io.bmagent.card.soft.net.FrameSink;
+import io.bmagent.card.soft.net.Underlay;
+import io.bmagent.card.soft.net.packet.Vxlan;
+import io.bmagent.net.Ipv4Address;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+
+/**
+ * The card's underlay as a UDP socket bound to its underlay address and the VXLAN port. The kernel builds the
+ * outer IPv4 and UDP headers, so the outer source port is the socket's (4789) rather than the per-flow hash the
+ * pipeline computes: ECMP entropy needs a hardware eSwitch or a raw socket.
+ */
+public final class UdpUnderlay implements Underlay {
+
+  private final Channel channel;
+  private final int port;
+  private volatile FrameSink receiver;
+
+  /**
+   * Binds to {@code local} and {@code port} (4789 in production; tests may choose another, or 0 for any), and
+   * sends to the same port of the other cards.
+   *
+   * @param group the event loop the socket runs on; received packets are processed on it
+   */
+  public UdpUnderlay(Ipv4Address local, int port, EventLoopGroup group) throws InterruptedException {
+    this.channel = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+        .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
+          /** The event loop's own copy buffer: one per channel, used by its single thread. */
+          private final byte[] scratch = new byte[65_536];
+
+          @Override
+          protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket msg) {
+            FrameSink r = receiver;
+            ByteBuf content = msg.content();
+            int n = content.readableBytes();
+            if (r == null || n > scratch.length) {
+              return;
+            }
+            content.getBytes(content.readerIndex(), scratch, 0, n);
+            r.send(scratch, 0, n);
+          }
+        })
+        .bind(new InetSocketAddress(address(local.value()), port)).sync().channel();
+    this.port = localAddress().getPort();
+  }
+
+  /** Binds to {@code local} on the VXLAN port. */
+  public UdpUnderlay(Ipv4Address local, EventLoopGroup group) throws InterruptedException {
+    this(local, Vxlan.PORT, group);
+  }
+
+  /** The bound address. */
+  public InetSocketAddress localAddress() {
+    return (InetSocketAddress) channel.localAddress();
+  }
+
+  @Override
+  public void start(FrameSink r) {
+    receiver = r;
+  }
+
+  @Override
+  public void send(int underlayIp, int sourcePort, byte[] packet, int offset, int length) {
+    ByteBuf buf = channel.alloc().directBuffer(length).writeBytes(packet, offset, length);
+    channel.writeAndFlush(new DatagramPacket(buf, new InetSocketAddress(address(underlayIp), port)),
+        channel.voidPromise());
+  }
+
+  private static InetAddress address(int ip) {
+    try {
+      return InetAddress.getByAddress(new Ipv4Address(ip).toBytes());
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    receiver = null;
+    channel.close().syncUninterruptibly();
+  }
+}

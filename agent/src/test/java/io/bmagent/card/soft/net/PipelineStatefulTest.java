@@ -1,0 +1,126 @@
+package io.bmagent.card.soft.net;
+
+import static io.bmagent.card.soft.net.PipelineFixture.HOST_IP;
+import static io.bmagent.card.soft.net.PipelineFixture.HOST_MAC;
+import static io.bmagent.card.soft.net.PipelineFixture.PEER_IP;
+import static io.bmagent.card.soft.net.PipelineFixture.PEER_MAC;
+import static io.bmagent.card.soft.net.PipelineFixture.VNI;
+import static io.bmagent.card.soft.net.PipelineFixture.rule;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.bmagent.card.CardInfo;
+import io.bmagent.card.PolicyRule;
+import io.bmagent.card.PolicyTable;
+import io.bmagent.card.RuleAction;
+import io.bmagent.card.soft.net.packet.Icmp;
+import io.bmagent.card.soft.net.packet.Tcp;
+import io.bmagent.net.PortRange;
+import io.bmagent.net.Protocol;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Stateful security groups over connection tracking, and what a table change does to live connections. */
+class PipelineStatefulTest {
+
+  final PipelineFixture f = new PipelineFixture();
+
+  void out(int sport, int dport, int flags) {
+    f.host.inject(Frames.tcp(HOST_MAC, PEER_MAC, HOST_IP, PEER_IP, sport, dport, flags));
+  }
+
+  void in(int sport, int dport, int flags) {
+    f.underlay.inject(Frames.vxlan(VNI, Frames.tcp(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, sport, dport, flags)));
+  }
+
+  @Test
+  void repliesOfAllowedConnectionsPassAndOthersDoNot() {
+    f.openAcls();
+    f.apply(rule(PolicyTable.SG_EGRESS, 0, Protocol.TCP, "10.0.0.0/16", PortRange.single(80), RuleAction.ALLOW));
+    out(40000, 80, Tcp.SYN);
+    assertNotNull(f.underlay.poll());
+    in(80, 40000, Tcp.SYN | Tcp.ACK);
+    assertNotNull(f.host.poll(), "the reply passes without an ingress rule");
+    in(80, 40001, Tcp.SYN);
+    assertEquals(1, f.drops(DropReason.SECURITY_GROUP), "an unsolicited connection does not");
+    in(80, 40002, Tcp.ACK);
+    assertEquals(1, f.drops(DropReason.CONNTRACK_INVALID), "nor a segment of no tracked connection");
+    out(40003, 443, Tcp.SYN);
+    assertEquals(2, f.drops(DropReason.SECURITY_GROUP));
+    assertNull(f.host.poll());
+    assertEquals(1, f.port.port().orElseThrow().stats().conntrackEntries());
+  }
+
+  @Test
+  void ingressRuleAllowsOnlyItsPortFromItsCidr() {
+    f.openAcls();
+    f.apply(rule(PolicyTable.SG_INGRESS, 0, Protocol.TCP, "10.0.0.16/28", PortRange.single(22), RuleAction.ALLOW));
+    in(50000, 22, Tcp.SYN);
+    assertNotNull(f.host.poll());
+    out(22, 50000, Tcp.SYN | Tcp.ACK);
+    assertNotNull(f.underlay.poll(), "the host's answer leaves without an egress rule");
+    in(50001, 23, Tcp.SYN);
+    f.underlay.inject(Frames.vxlan(VNI,
+        Frames.tcp(PEER_MAC, HOST_MAC, PipelineFixture.ip("10.0.0.40"), HOST_IP, 50002, 22, Tcp.SYN)));
+    assertEquals(2, f.drops(DropReason.SECURITY_GROUP));
+  }
+
+  @Test
+  void tableChangeKeepsAllowedConnectionsAndCutsTheOthers() {
+    f.openAcls();
+    PolicyRule http = rule(PolicyTable.SG_EGRESS, 0, Protocol.TCP, "0.0.0.0/0", PortRange.single(80),
+        RuleAction.ALLOW);
+    PolicyRule https = rule(PolicyTable.SG_EGRESS, 0, Protocol.TCP, "0.0.0.0/0", PortRange.single(443),
+        RuleAction.ALLOW);
+    f.apply(http, https);
+    for (int port : new int[] {80, 443}) {
+      out(40000 + port, port, Tcp.SYN);
+      in(port, 40000 + port, Tcp.SYN | Tcp.ACK);
+      out(40000 + port, port, Tcp.ACK);
+    }
+    f.port.removeRules(List.of(http)).orThrow();
+    out(40443, 443, Tcp.ACK | Tcp.PSH);
+    in(443, 40443, Tcp.ACK);
+    assertEquals(0, f.drops(DropReason.SECURITY_GROUP), "443 is still allowed and keeps flowing");
+    in(80, 40080, Tcp.ACK);
+    assertEquals(1, f.drops(DropReason.SECURITY_GROUP), "80 is no longer allowed: cut");
+    out(40080, 80, Tcp.ACK);
+    assertEquals(1, f.drops(DropReason.CONNTRACK_INVALID), "and forgotten");
+    out(40081, 80, Tcp.SYN);
+    assertEquals(2, f.drops(DropReason.SECURITY_GROUP), "new connections see the change at once");
+  }
+
+  @Test
+  void udpAndIcmpExpireAfterThirtySeconds() {
+    f.openAcls();
+    f.apply(rule(PolicyTable.SG_EGRESS, 0, Protocol.ALL, "0.0.0.0/0", PortRange.ALL, RuleAction.ALLOW));
+    f.host.inject(Frames.udp(HOST_MAC, PEER_MAC, HOST_IP, PEER_IP, 5000, 53, new byte[4]));
+    f.host.inject(Frames.ping(HOST_MAC, PEER_MAC, HOST_IP, PEER_IP, Icmp.ECHO_REQUEST, 7));
+    f.advanceSeconds(29);
+    f.underlay.inject(Frames.vxlan(VNI, Frames.udp(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, 53, 5000, new byte[4])));
+    f.underlay.inject(Frames.vxlan(VNI, Frames.ping(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, Icmp.ECHO_REPLY, 7)));
+    assertNotNull(f.host.poll());
+    assertNotNull(f.host.poll());
+    f.advanceSeconds(31);
+    f.underlay.inject(Frames.vxlan(VNI, Frames.udp(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, 53, 5000, new byte[4])));
+    f.underlay.inject(Frames.vxlan(VNI, Frames.ping(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, Icmp.ECHO_REPLY, 7)));
+    assertNull(f.host.poll());
+    assertEquals(2, f.drops(DropReason.SECURITY_GROUP));
+  }
+
+  @Test
+  void fullTableRefusesNewConnectionsUntilSomeExpire() {
+    PipelineFixture small = new PipelineFixture(new CardInfo.Limits(8, 1, 100, 100, 100, 2, 4));
+    small.openAcls();
+    small.apply(rule(PolicyTable.SG_EGRESS, 0, Protocol.ALL, "0.0.0.0/0", PortRange.ALL, RuleAction.ALLOW));
+    for (int p = 1; p <= 3; p++) {
+      small.host.inject(Frames.udp(HOST_MAC, PEER_MAC, HOST_IP, PEER_IP, p, 53, new byte[4]));
+    }
+    assertEquals(1, small.drops(DropReason.CONNTRACK_FULL));
+    small.advanceSeconds(31);
+    small.host.inject(Frames.udp(HOST_MAC, PEER_MAC, HOST_IP, PEER_IP, 4, 53, new byte[4]));
+    assertEquals(1, small.drops(DropReason.CONNTRACK_FULL));
+    assertEquals(1, small.port.port().orElseThrow().stats().conntrackEntries());
+  }
+}

@@ -1,0 +1,84 @@
+package io.bmagent.card.soft.net.conntrack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import io.bmagent.card.soft.net.packet.Tcp;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class ConnTrackTest {
+
+  static final long SECOND = 1_000_000_000L;
+  final AtomicLong now = new AtomicLong(5 * SECOND);
+  final ConnTrack ct = new ConnTrack(10, Timeouts.CLOUD, now::get);
+  final FlowKey key = FlowKey.of(100, 6, 0x0a00000a, 0x0a000014, 40000, 22);
+
+  @Test
+  void keyPacksEveryField() {
+    FlowKey k = FlowKey.of(0xABCDEF, 17, 0xC0A80001, 0xFFFFFFFE, 65535, 1);
+    assertEquals(0xABCDEF, k.vni());
+    assertEquals(17, k.protocol());
+    assertEquals(0xC0A80001, k.localIp());
+    assertEquals(0xFFFFFFFE, k.remoteIp());
+    assertEquals(65535, k.localPort());
+    assertEquals(1, k.remotePort());
+    assertEquals(k, FlowKey.of(0xABCDEF, 17, 0xC0A80001, 0xFFFFFFFE, 65535, 1));
+  }
+
+  @Test
+  void followsTheHandshakeAndTeardown() {
+    Connection c = ct.open(key, false, null);
+    ct.track(c, false, Tcp.SYN);
+    assertEquals(TcpState.SYN_SENT, c.tcpState());
+    ct.track(c, true, Tcp.SYN | Tcp.ACK);
+    assertEquals(TcpState.SYN_RECEIVED, c.tcpState());
+    ct.track(c, false, Tcp.ACK);
+    assertEquals(TcpState.ESTABLISHED, c.tcpState());
+    ct.track(c, true, Tcp.FIN | Tcp.ACK);
+    assertEquals(TcpState.FIN_WAIT, c.tcpState());
+    ct.track(c, true, Tcp.FIN | Tcp.ACK);
+    assertEquals(TcpState.FIN_WAIT, c.tcpState(), "a retransmitted FIN is still one side");
+    ct.track(c, false, Tcp.FIN | Tcp.ACK);
+    assertEquals(TcpState.TIME_WAIT, c.tcpState());
+    ct.track(c, false, Tcp.SYN);
+    assertEquals(TcpState.SYN_SENT, c.tcpState(), "a new SYN reuses the ports");
+    ct.track(c, true, Tcp.RST);
+    assertEquals(TcpState.CLOSED, c.tcpState());
+  }
+
+  @Test
+  void establishedLivesFiveDaysAndTransitoryTwoMinutes() {
+    Connection c = ct.open(key, false, null);
+    ct.track(c, false, Tcp.SYN);
+    now.addAndGet(119 * SECOND);
+    assertSame(c, ct.lookup(key));
+    now.addAndGet(2 * SECOND);
+    assertNull(ct.lookup(key), "a half-open connection is gone after 120 s");
+    assertEquals(0, ct.size());
+
+    c = ct.open(key, false, null);
+    ct.track(c, false, Tcp.SYN);
+    ct.track(c, true, Tcp.SYN | Tcp.ACK);
+    ct.track(c, false, Tcp.ACK);
+    now.addAndGet(431_999 * SECOND);
+    assertSame(c, ct.lookup(key));
+    now.addAndGet(2 * SECOND);
+    assertEquals(1, ct.sweep());
+    assertNull(ct.lookup(key));
+  }
+
+  @Test
+  void limitIsEnforcedAndExpiredEntriesMakeRoom() {
+    ConnTrack two = new ConnTrack(2, Timeouts.CLOUD, now::get);
+    for (int p = 1; p <= 2; p++) {
+      two.track(two.open(FlowKey.of(1, 17, 1, 2, p, 53), false, null), false, 0);
+    }
+    assertNull(two.open(FlowKey.of(1, 17, 1, 2, 3, 53), false, null));
+    now.addAndGet(31 * SECOND);
+    assertNotNull(two.open(FlowKey.of(1, 17, 1, 2, 3, 53), false, null));
+    assertEquals(1, two.size());
+  }
+}
