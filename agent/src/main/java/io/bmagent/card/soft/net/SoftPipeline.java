@@ -98,6 +98,10 @@ public final class SoftPipeline {
       return;
     }
     int dst = Ipv4.dst(b, ip);
+    if ((dst >>> 28) == 0xE || dst == Ipv4.BROADCAST || dst == cfg.subnet().broadcast().value()) {
+      counters.drop(DropReason.BROADCAST);
+      return;
+    }
     if (proto == Ipv4.PROTO_ICMP && Ipv4.fragmentOffset(b, ip) == 0 && RelatedIcmp.isError(b, l4, l4len)) {
       Route r = related.fromHost(s, cfg, b, ip, l4, l4len);
       if (r != null) {
