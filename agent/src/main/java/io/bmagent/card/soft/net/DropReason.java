@@ -16,6 +16,8 @@ public enum DropReason {
   ARP("arp"),
   /** A DHCP message the responder does not answer. */
   DHCP("dhcp"),
+  /** A broadcast or multicast IPv4 packet: the overlay carries unicast only, as in the clouds' VPCs. */
+  BROADCAST("broadcast"),
   /** A non-first IPv4 fragment: it carries no ports for the rules to match. */
   FRAGMENT("fragment"),
   /** Denied by an ACL rule or by the ACL's default deny. */

@@ -38,6 +38,7 @@ public final class SoftPipeline {
   private final FrameSink host;
   private final TunnelSink underlay;
   private final LocalResponder responder;
+  private final RelatedIcmp related;
 
   public SoftPipeline(Supplier<PolicySnapshot> tables, ConnTrack conntrack, PortCounters counters, FrameSink host,
       TunnelSink underlay) {
@@ -47,6 +48,7 @@ public final class SoftPipeline {
     this.host = host;
     this.underlay = underlay;
     this.responder = new LocalResponder(counters, host);
+    this.related = new RelatedIcmp(conntrack, counters);
   }
 
   /** Processes a frame the host sent; it must start at least {@link Vxlan#HEADER} bytes into the array. */
@@ -96,6 +98,17 @@ public final class SoftPipeline {
       return;
     }
     int dst = Ipv4.dst(b, ip);
+    if ((dst >>> 28) == 0xE || dst == Ipv4.BROADCAST || dst == cfg.subnet().broadcast().value()) {
+      counters.drop(DropReason.BROADCAST);
+      return;
+    }
+    if (proto == Ipv4.PROTO_ICMP && Ipv4.fragmentOffset(b, ip) == 0 && RelatedIcmp.isError(b, l4, l4len)) {
+      Route r = related.fromHost(s, cfg, b, ip, l4, l4len);
+      if (r != null) {
+        encapsulate(cfg, b, ip, total, r, Vxlan.sourcePort(src, dst, proto, 0, 0));
+      }
+      return;
+    }
     long ports = ports(b, ip, l4, l4len, proto, false);
     if (ports < 0) {
       return;
@@ -112,6 +125,11 @@ public final class SoftPipeline {
       counters.drop(DropReason.NO_ROUTE);
       return;
     }
+    encapsulate(cfg, b, ip, total, r, Vxlan.sourcePort(src, dst, proto, localPort, remotePort));
+  }
+
+  /** Source NAT if the route says so, the inner Ethernet header, the VXLAN header, and off to the underlay. */
+  private void encapsulate(PortConfig cfg, byte[] b, int ip, int total, Route r, int sourcePort) {
     if (r.sourceNat() != 0) {
       Nat.rewriteSource(b, ip, r.sourceNat());
     }
@@ -119,8 +137,7 @@ public final class SoftPipeline {
     Ethernet.write(b, inner, r.innerDstMac(), cfg.mac().value(), Ethernet.TYPE_IPV4);
     int vx = inner - Vxlan.HEADER;
     Vxlan.write(b, vx, cfg.vni());
-    int sport = Vxlan.sourcePort(src, dst, proto, localPort, remotePort);
-    underlay.send(r.underlay(), sport, b, vx, Vxlan.HEADER + Ethernet.HEADER + total);
+    underlay.send(r.underlay(), sourcePort, b, vx, Vxlan.HEADER + Ethernet.HEADER + total);
   }
 
   /** Processes a VXLAN packet (header and inner frame) from the underlay. */
@@ -171,6 +188,12 @@ public final class SoftPipeline {
     int total = Ipv4.totalLength(b, ip);
     int l4 = ip + Ipv4.headerLength(b, ip);
     int proto = Ipv4.protocol(b, ip);
+    if (proto == Ipv4.PROTO_ICMP && Ipv4.fragmentOffset(b, ip) == 0 && RelatedIcmp.isError(b, l4, ip + total - l4)) {
+      if (related.toHost(s, cfg, b, ip, l4, ip + total - l4)) {
+        deliver(cfg, b, frame, ip, total);
+      }
+      return;
+    }
     long ports = ports(b, ip, l4, ip + total - l4, proto, true);
     if (ports < 0) {
       return;
@@ -182,6 +205,11 @@ public final class SoftPipeline {
     if (v == null) {
       return;
     }
+    deliver(cfg, b, frame, ip, total);
+  }
+
+  /** Rewrites the frame's link header for the host, untagged and to the port's MAC, and hands it over. */
+  private void deliver(PortConfig cfg, byte[] b, int frame, int ip, int total) {
     long peerMac = Ethernet.src(b, frame);
     int out = ip - Ethernet.HEADER;
     Ethernet.write(b, out, cfg.mac().value(), peerMac, Ethernet.TYPE_IPV4);
@@ -240,7 +268,7 @@ public final class SoftPipeline {
     return v;
   }
 
-  private static FlowVerdict classify(PolicySnapshot s, FlowKey key, boolean openedInbound) {
+  static FlowVerdict classify(PolicySnapshot s, FlowKey key, boolean openedInbound) {
     boolean ported = key.protocol() == Ipv4.PROTO_TCP || key.protocol() == Ipv4.PROTO_UDP;
     return s.classify(key.protocol(), key.remoteIp(), ported ? key.localPort() : -1,
         ported ? key.remotePort() : -1, openedInbound);

@@ -39,6 +39,19 @@ final class Frames {
     return b;
   }
 
+  /** An ICMP error quoting the IPv4 header and 8 payload bytes of {@code quotedFrame}'s packet. */
+  static byte[] icmpError(long srcMac, long dstMac, int src, int dst, int type, int code, byte[] quotedFrame) {
+    int quoted = 28;
+    byte[] b = new byte[14 + 20 + 8 + quoted];
+    Ethernet.write(b, 0, dstMac, srcMac, Ethernet.TYPE_IPV4);
+    Ipv4.write(b, 14, Ipv4.PROTO_ICMP, src, dst, 8 + quoted, 64);
+    b[34] = (byte) type;
+    b[35] = (byte) code;
+    System.arraycopy(quotedFrame, 14, b, 42, quoted);
+    Icmp.updateChecksum(b, 34, 8 + quoted);
+    return b;
+  }
+
   static byte[] arpRequest(long srcMac, int src, int target) {
     byte[] b = new byte[42];
     Arp.writeFrame(b, 0, Arp.OP_REQUEST, srcMac, src, 0, target, 0xFFFF_FFFF_FFFFL);

@@ -101,6 +101,18 @@ class PipelineForwardingTest {
   }
 
   @Test
+  void broadcastAndMulticastStayOffTheOverlay() {
+    f.openAcls();
+    allowAllSecurityGroups();
+    for (String dst : new String[] {"10.0.0.255", "255.255.255.255", "224.0.0.251"}) {
+      f.host.inject(Frames.udp(HOST_MAC, 0xFFFF_FFFF_FFFFL, HOST_IP, PipelineFixture.ip(dst), 5353, 5353,
+          new byte[4]));
+    }
+    assertEquals(3, f.drops(DropReason.BROADCAST));
+    assertNull(f.underlay.poll());
+  }
+
+  @Test
   void noRouteInsideTheSubnetWithoutAMapping() {
     f.openAcls();
     allowAllSecurityGroups();

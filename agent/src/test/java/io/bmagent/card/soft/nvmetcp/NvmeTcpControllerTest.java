@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -22,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The initiator against the lab target over loopback sockets. */
+@Timeout(120)
 class NvmeTcpControllerTest {
     static final String NQN = "nqn.2024-01.io.bmagent:vol-test";
     static final String HOST = "nqn.2014-08.org.nvmexpress:uuid:soft-card";

@@ -3,6 +3,7 @@ package io.bmagent.card.soft.net.conntrack;
 import io.bmagent.card.soft.net.policy.FlowVerdict;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -11,11 +12,15 @@ import java.util.function.LongSupplier;
  */
 public final class ConnTrack {
 
+  private static final long FULL_SWEEP_INTERVAL = 1_000_000_000L;
+
   private final ConcurrentHashMap<FlowKey, Connection> table = new ConcurrentHashMap<>();
   private final AtomicInteger size = new AtomicInteger();
   private final int limit;
   private final Timeouts timeouts;
   private final LongSupplier nanoClock;
+  /** When a full table last swept; a flood of new flows against a full table sweeps at most once a second. */
+  private final AtomicLong lastFullSweep;
 
   /**
    * @param limit the most connections held; a new one past it is refused
@@ -28,6 +33,7 @@ public final class ConnTrack {
     this.limit = limit;
     this.timeouts = timeouts;
     this.nanoClock = nanoClock;
+    this.lastFullSweep = new AtomicLong(nanoClock.getAsLong() - FULL_SWEEP_INTERVAL);
   }
 
   /** The live connection of the flow, or null; an expired entry found here is removed. */
@@ -42,13 +48,18 @@ public final class ConnTrack {
 
   /**
    * Opens a connection for a flow with no live entry, or returns null when the table is full even after dropping
-   * expired entries.
+   * expired entries. A full table sweeps at most once a second, so a flood of new flows cannot make every packet
+   * walk the table.
    */
   public Connection open(FlowKey key, boolean inbound, FlowVerdict verdict) {
-    if (size.get() >= limit && (sweep() == 0 || size.get() >= limit)) {
-      return null;
-    }
     long now = nanoClock.getAsLong();
+    if (size.get() >= limit) {
+      long last = lastFullSweep.get();
+      if (now - last < FULL_SWEEP_INTERVAL || !lastFullSweep.compareAndSet(last, now) || sweep() == 0
+          || size.get() >= limit) {
+        return null;
+      }
+    }
     Connection fresh =
         new Connection(key, inbound, verdict, now + timeouts.nanosFor(key.protocol(), TcpState.SYN_SENT));
     Connection raced = table.putIfAbsent(key, fresh);
