@@ -65,8 +65,12 @@ final class VolumeSpecs {
     if (t.getNamespaceId() == 0 || t.getNamespaceId() == 0xFFFF_FFFF) {
       v.add(f + ".namespace_id", "must be 1..4294967294");
     }
-    if (!t.getDhchapSecret().isEmpty() && !t.getDhchapSecret().startsWith("DHHC-1:")) {
-      v.add(f + ".dhchap_secret", "must be in the DHHC-1 representation");
+    if (!t.getDhchapSecret().isEmpty()) {
+      if (!t.getDhchapSecret().startsWith("DHHC-1:")) {
+        v.add(f + ".dhchap_secret", "must be in the DHHC-1 representation");
+      } else if (!card.features().contains("dhchap")) {
+        v.add(f + ".dhchap_secret", "DH-HMAC-CHAP is not supported by the " + card.driverName() + " card");
+      }
     }
   }
 
