@@ -38,7 +38,14 @@ public final class NativeCard implements Card {
 
     /** Opens a card of the loaded library with its "key=value;..." configuration. */
     public static NativeCard open(String config) {
-        return new NativeCard(NativeErrors.call(() -> BmdpuCard.open(BmdpuLibraryLoader.library(), config)));
+        BmdpuCard card = NativeErrors.call(() -> BmdpuCard.open(BmdpuLibraryLoader.library(), config));
+        try {
+            return new NativeCard(card);
+        } catch (RuntimeException e) {
+            // A card whose identity cannot be read is of no use, and the handle would block a reopen on hardware.
+            card.close();
+            throw e;
+        }
     }
 
     /** The binding handle, for simulator controls in tests and benchmarks. */

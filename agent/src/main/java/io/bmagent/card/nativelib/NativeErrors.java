@@ -32,9 +32,9 @@ final class NativeErrors {
         return new CardException(reason(e.error()), e.getMessage(), e);
     }
 
-    /** A handle used after close: the card is gone for this process, as when the library is missing. */
+    /** The library is missing or the handle was closed: either way there is no card for this process. */
     static CardException closed(IllegalStateException e) {
-        return new CardException(Reason.UNAVAILABLE, "card closed", e);
+        return new CardException(Reason.UNAVAILABLE, e.getMessage(), e);
     }
 
     /** A value the ABI cannot carry, such as an id longer than its char array. */
