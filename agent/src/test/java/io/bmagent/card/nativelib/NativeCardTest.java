@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bmagent.card.BatchResult;
 import io.bmagent.card.BlockDeviceConfig;
 import io.bmagent.card.BlockDeviceState;
+import io.bmagent.card.CardEvent;
 import io.bmagent.card.CardException;
 import io.bmagent.card.CardException.Reason;
 import io.bmagent.card.DeviceType;
@@ -30,6 +31,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -91,6 +95,19 @@ class NativeCardTest {
 
         card.storage().detach("vol-a");
         assertEquals(List.of(), card.storage().list());
+    }
+
+    @Test
+    void cardEventsReachTheListenerAsSpiEvents() throws Exception {
+        BlockingQueue<CardEvent> events = new LinkedBlockingQueue<>();
+        card.setListener(events::add);
+        card.storage().attach(volume("vol-a", ""));
+        sim.setPath("vol-a", false);
+        CardEvent down = events.poll(5, TimeUnit.SECONDS);
+        assertEquals(new CardEvent(CardEvent.Kind.PATH_DOWN, "vol-a", down.message()), down);
+        assertEquals(PathState.RECONNECTING, card.storage().list().get(0).pathState());
+        sim.setPath("vol-a", true);
+        assertEquals(CardEvent.Kind.PATH_UP, events.poll(5, TimeUnit.SECONDS).kind());
     }
 
     @Test
