@@ -49,7 +49,7 @@ final class StorageStep {
       BlockDeviceConfig want = BlockDeviceConfigs.of(v.getSpec(), card.info(), hostNqn);
       BlockDeviceState have = observed.get(id);
       try {
-        if (have != null && !have.config().equals(want)) {
+        if (have != null && !have.config().withoutSecret().equals(want.withoutSecret())) {
           if (!hostOff) {
             throw new CardException(CardException.Reason.BUSY,
                 "device " + id + " differs from its spec but the host is on");
