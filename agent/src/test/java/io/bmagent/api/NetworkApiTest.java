@@ -107,6 +107,9 @@ class NetworkApiTest {
     f.network.deleteSecurityGroup(DeleteSecurityGroupRequest.newBuilder().setSecurityGroupId("sg-ssh").build());
     f.network.deleteSecurityGroup(DeleteSecurityGroupRequest.newBuilder().setSecurityGroupId("sg-ssh")
         .setAllowMissing(true).build());
+    f.network.deleteNetworkAcl(DeleteNetworkAclRequest.newBuilder().setAclId("acl-1").build());
+    assertEquals(Status.Code.NOT_FOUND, code(() -> f.network.deleteNetworkAcl(DeleteNetworkAclRequest.newBuilder()
+        .setAclId("acl-1").build())));
   }
 
   @Test
