@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 
 /** The {@code bm-agent} command: runs the agent until SIGTERM or SIGINT. */
 @Command(name = "bm-agent", mixinStandardHelpOptions = true, version = "bm-agent " + Agent.VERSION,
-    description = "The agent on the offload card of a bare-metal cloud server.")
+    description = "The agent on the offload card of a bare-metal cloud server.",
+    subcommands = io.bmagent.lab.LabCommand.class)
 public final class Main implements Callable<Integer> {
 
   private static final Logger log = Logger.getLogger(Main.class.getName());
