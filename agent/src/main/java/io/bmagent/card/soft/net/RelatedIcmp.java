@@ -1,6 +1,7 @@
 package io.bmagent.card.soft.net;
 
 import io.bmagent.card.PortConfig;
+import io.bmagent.card.VpcGateway;
 import io.bmagent.card.soft.net.conntrack.ConnTrack;
 import io.bmagent.card.soft.net.conntrack.Connection;
 import io.bmagent.card.soft.net.conntrack.FlowKey;
@@ -70,7 +71,7 @@ final class RelatedIcmp {
   }
 
   /** An error from the overlay about a packet the host sent; true if it may be delivered, translated. */
-  boolean toHost(PolicySnapshot s, PortConfig cfg, byte[] b, int ip, int l4, int l4len) {
+  boolean toHost(PolicySnapshot s, PortConfig cfg, int source, byte[] b, int ip, int l4, int l4len) {
     int q = quoted(b, l4, l4len);
     if (q < 0) {
       return false;
@@ -84,7 +85,8 @@ final class RelatedIcmp {
     int qproto = Ipv4.protocol(b, q);
     int ports = quotedPorts(b, q, qproto, true);
     FlowKey key = FlowKey.of(cfg.vni(), qproto, privateIp, Ipv4.dst(b, q), ports >>> 16, ports & 0xffff);
-    if (related(key) == null || !aclAllows(s, true, Ipv4.src(b, ip))) {
+    Connection c = related(key);
+    if (c == null || !fromPeerOrGateway(s, cfg, c, source) || !aclAllows(s, true, Ipv4.src(b, ip))) {
       return false;
     }
     if (qsrc != privateIp) {
@@ -125,6 +127,17 @@ final class RelatedIcmp {
       counters.drop(DropReason.SECURITY_GROUP);
     }
     return c;
+  }
+
+  /** Errors come from the connection's peer or from a router behind the gateway; nobody else may send them. */
+  private boolean fromPeerOrGateway(PolicySnapshot s, PortConfig cfg, Connection c, int source) {
+    Route r = c.verdict().route();
+    VpcGateway gw = s.gateways().get(cfg.vni());
+    if ((r != null && r.underlay() == source) || (gw != null && gw.underlay().value() == source)) {
+      return true;
+    }
+    counters.drop(DropReason.OVERLAY_SPOOFED);
+    return false;
   }
 
   private boolean aclAllows(PolicySnapshot s, boolean ingress, int remote) {

@@ -67,7 +67,7 @@ class PipelineThroughputTest {
       long t0 = System.nanoTime();
       for (int i = 0; i < n; i++) {
         System.arraycopy(reply, 0, in, 0, reply.length);
-        p.fromUnderlay(in, 0, reply.length);
+        p.fromUnderlay(PipelineFixture.PEER_CARD, in, 0, reply.length);
       }
       ns = System.nanoTime() - t0;
     }
