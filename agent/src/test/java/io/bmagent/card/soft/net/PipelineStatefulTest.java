@@ -34,8 +34,12 @@ class PipelineStatefulTest {
     f.host.inject(Frames.tcp(HOST_MAC, PEER_MAC, HOST_IP, PEER_IP, sport, dport, flags));
   }
 
+  void fromPeer(byte[] inner) {
+    f.underlay.inject(PEER_CARD, Frames.vxlan(VNI, inner));
+  }
+
   void in(int sport, int dport, int flags) {
-    f.underlay.inject(PEER_CARD, Frames.vxlan(VNI, Frames.tcp(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, sport, dport, flags)));
+    fromPeer(Frames.tcp(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, sport, dport, flags));
   }
 
   @Test
@@ -104,13 +108,13 @@ class PipelineStatefulTest {
     f.host.inject(Frames.udp(HOST_MAC, PEER_MAC, HOST_IP, PEER_IP, 5000, 53, new byte[4]));
     f.host.inject(Frames.ping(HOST_MAC, PEER_MAC, HOST_IP, PEER_IP, Icmp.ECHO_REQUEST, 7));
     f.advanceSeconds(29);
-    f.underlay.inject(PEER_CARD, Frames.vxlan(VNI, Frames.udp(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, 53, 5000, new byte[4])));
-    f.underlay.inject(PEER_CARD, Frames.vxlan(VNI, Frames.ping(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, Icmp.ECHO_REPLY, 7)));
+    fromPeer(Frames.udp(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, 53, 5000, new byte[4]));
+    fromPeer(Frames.ping(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, Icmp.ECHO_REPLY, 7));
     assertNotNull(f.host.poll());
     assertNotNull(f.host.poll());
     f.advanceSeconds(31);
-    f.underlay.inject(PEER_CARD, Frames.vxlan(VNI, Frames.udp(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, 53, 5000, new byte[4])));
-    f.underlay.inject(PEER_CARD, Frames.vxlan(VNI, Frames.ping(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, Icmp.ECHO_REPLY, 7)));
+    fromPeer(Frames.udp(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, 53, 5000, new byte[4]));
+    fromPeer(Frames.ping(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, Icmp.ECHO_REPLY, 7));
     assertNull(f.host.poll());
     assertEquals(2, f.drops(DropReason.SECURITY_GROUP));
   }
