@@ -64,8 +64,8 @@ final class RelatedIcmp {
       counters.drop(DropReason.NO_ROUTE);
       return null;
     }
-    if (r.sourceNat() != 0) {
-      rewriteQuoted(b, l4, q, 16, r.sourceNat());
+    if (r.sourceNat() != null) {
+      rewriteQuoted(b, l4, q, 16, r.sourceNat().translated());
     }
     return r;
   }
@@ -78,7 +78,8 @@ final class RelatedIcmp {
     }
     int privateIp = cfg.privateIp().value();
     int qsrc = Ipv4.src(b, q);
-    if (qsrc != privateIp && s.rules().destinationNat(qsrc) != privateIp) {
+    CompiledRule nat = s.rules().destinationNat(qsrc);
+    if (qsrc != privateIp && (nat == null || nat.network() != privateIp)) {
       counters.drop(DropReason.NOT_FOR_HOST);
       return false;
     }

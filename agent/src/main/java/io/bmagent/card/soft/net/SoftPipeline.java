@@ -130,8 +130,9 @@ public final class SoftPipeline {
 
   /** Source NAT if the route says so, the inner Ethernet header, the VXLAN header, and off to the underlay. */
   private void encapsulate(PortConfig cfg, byte[] b, int ip, int total, Route r, int sourcePort) {
-    if (r.sourceNat() != 0) {
-      Nat.rewriteSource(b, ip, r.sourceNat());
+    if (r.sourceNat() != null) {
+      r.sourceNat().hit();
+      Nat.rewriteSource(b, ip, r.sourceNat().translated());
     }
     int inner = ip - Ethernet.HEADER;
     Ethernet.write(b, inner, r.innerDstMac(), cfg.mac().value(), Ethernet.TYPE_IPV4);
@@ -185,10 +186,12 @@ public final class SoftPipeline {
     int privateIp = cfg.privateIp().value();
     int dst = Ipv4.dst(b, ip);
     if (dst != privateIp) {
-      if (s.rules().destinationNat(dst) != privateIp) {
+      CompiledRule nat = s.rules().destinationNat(dst);
+      if (nat == null || nat.network() != privateIp) {
         counters.drop(DropReason.NOT_FOR_HOST);
         return;
       }
+      nat.hit();
       Nat.rewriteDestination(b, ip, privateIp);
     }
     int total = Ipv4.totalLength(b, ip);

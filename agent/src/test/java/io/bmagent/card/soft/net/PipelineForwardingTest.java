@@ -85,6 +85,7 @@ class PipelineForwardingTest {
     assertEquals(HOST_IP, Ipv4.dst(in, 14));
     assertTrue(Ipv4.valid(in, 14, in.length - 14));
     assertTrue(Udp.checksumValid(in, 14, 34, 13));
+    assertEquals(2L, f.port.ruleHits().get(PipelineFixture.nat()), "one packet out, one in");
   }
 
   @Test
