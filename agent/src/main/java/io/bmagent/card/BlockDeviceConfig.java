@@ -12,4 +12,18 @@ public record BlockDeviceConfig(
     int blockSize,
     int queues,
     QosLimits qos,
-    boolean boot) {}
+    boolean boot) {
+
+  /**
+   * The configuration as a card reports it back: a card never returns the DH-HMAC-CHAP secret, so configurations
+   * are compared without it, and a new secret takes effect when the device is next attached.
+   */
+  public BlockDeviceConfig withoutSecret() {
+    if (path.dhchapSecret().isEmpty()) {
+      return this;
+    }
+    NvmeofPath p = new NvmeofPath(path.transport(), path.address(), path.port(), path.subsystemNqn(),
+        path.namespaceId(), path.hostNqn(), "");
+    return new BlockDeviceConfig(volumeId, deviceType, p, sizeBytes, blockSize, queues, qos, boot);
+  }
+}

@@ -1,0 +1,222 @@
+package io.bmagent.card.nativelib;
+
+import com.sun.jna.ptr.IntByReference;
+import io.bmagent.card.BlockDeviceConfig;
+import io.bmagent.card.BlockDeviceState;
+import io.bmagent.card.BlockDeviceStats;
+import io.bmagent.card.BlockDevices;
+import io.bmagent.card.CardException;
+import io.bmagent.card.DeviceType;
+import io.bmagent.card.NvmeofPath;
+import io.bmagent.card.PathState;
+import io.bmagent.card.QosLimits;
+import io.bmagent.card.Transport;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Block devices as one NVMe-oF connection per volume (connection id = volume id) and one emulated
+ * device on it (serial = volume id). The card never returns a connection's target or secret, and
+ * has no boot flag, so the configs this process attached are kept here: {@link #list()} takes
+ * geometry and state from the card and the path from that memory, so equal configs stay equal.
+ */
+final class NativeBlockDevices implements BlockDevices {
+
+    private final BmdpuCard card;
+    private final Map<String, BlockDeviceConfig> attached = new ConcurrentHashMap<>();
+
+    NativeBlockDevices(BmdpuCard card) {
+        this.card = card;
+    }
+
+    @Override
+    public List<BlockDeviceState> list() {
+        return NativeErrors.call(() -> {
+            Map<String, Integer> paths = NativeListing.all(NvmfStatus.class, "nvmf_list",
+                    (out, n) -> card.library().bmdpu_nvmf_list(card.handle(), out, n), s -> s)
+                    .stream().collect(Collectors.toMap(NvmfStatus::connId, s -> s.state, (a, b) -> a));
+            List<BlockDeviceState> states = new ArrayList<>();
+            for (BlockdevInfo info : devices()) {
+                BlockdevStats stats = new BlockdevStats();
+                BmdpuErrors.check(card.library().bmdpu_blockdev_get_stats(card.handle(), info.spec.slot, stats),
+                        "blockdev_get_stats");
+                int path = paths.getOrDefault(info.spec.connId(), stats.path_state);
+                states.add(new BlockDeviceState(config(info.spec), info.spec.slot, pathState(path),
+                        info.frozen != 0, new BlockDeviceStats(stats.read_ops, stats.write_ops, stats.read_bytes,
+                                stats.write_bytes, stats.errors)));
+            }
+            states.sort(Comparator.comparingInt(BlockDeviceState::slot));
+            return states;
+        });
+    }
+
+    @Override
+    public void attach(BlockDeviceConfig config) {
+        NativeErrors.call(() -> {
+            connect(config);
+            try {
+                BlockdevSpec spec = new BlockdevSpec(deviceType(config.deviceType()), config.volumeId(),
+                        config.path().namespaceId(), config.volumeId(), config.sizeBytes(), config.blockSize(),
+                        config.queues());
+                spec.qos_iops = config.qos().iops();
+                spec.qos_bytes_per_sec = config.qos().bytesPerSecond();
+                IntByReference slot = new IntByReference();
+                BmdpuErrors.check(card.library().bmdpu_blockdev_attach(card.handle(), spec, slot), "blockdev_attach");
+            } catch (RuntimeException e) {
+                // Nothing may outlive a failed attach: the connection would hold a card slot and the secret.
+                try {
+                    BmdpuErrors.check(card.library().bmdpu_nvmf_disconnect(card.handle(), config.volumeId()),
+                            "nvmf_disconnect");
+                } catch (BmdpuException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                throw e;
+            }
+            attached.put(config.volumeId(), config);
+            return null;
+        });
+    }
+
+    @Override
+    public void detach(String volumeId) {
+        NativeErrors.call(() -> {
+            BlockdevInfo device = find(volumeId);
+            if (device != null) {
+                BmdpuErrors.check(card.library().bmdpu_blockdev_detach(card.handle(), device.spec.slot),
+                        "blockdev_detach");
+            }
+            try {
+                BmdpuErrors.check(card.library().bmdpu_nvmf_disconnect(card.handle(), volumeId), "nvmf_disconnect");
+            } catch (BmdpuException e) {
+                // The device alone is a complete detach; its connection missing too means there was nothing.
+                if (e.error() != BmdpuError.NOT_FOUND || device == null) {
+                    throw e;
+                }
+            }
+            attached.remove(volumeId);
+            return null;
+        });
+    }
+
+    @Override
+    public void freeze(Collection<String> volumeIds, Duration timeout) {
+        int ms = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
+        NativeErrors.call(() -> {
+            List<Integer> slots = slots(volumeIds);
+            List<Integer> frozen = new ArrayList<>();
+            try {
+                for (int slot : slots) {
+                    freezeOne(slot, ms);
+                    frozen.add(slot);
+                }
+            } catch (RuntimeException e) {
+                // The ABI freezes one device per call; a partial freeze is no consistency point, so undo it.
+                frozen.forEach(slot -> card.library().bmdpu_blockdev_thaw(card.handle(), slot));
+                throw e;
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void thaw(Collection<String> volumeIds) {
+        NativeErrors.call(() -> {
+            Map<String, BlockdevInfo> devices = devices().stream()
+                    .collect(Collectors.toMap(d -> d.spec.serial(), Function.identity()));
+            for (String id : volumeIds) {
+                BlockdevInfo d = devices.get(id);
+                if (d != null) {
+                    BmdpuErrors.check(card.library().bmdpu_blockdev_thaw(card.handle(), d.spec.slot), "blockdev_thaw");
+                }
+            }
+            return null;
+        });
+    }
+
+    private void connect(BlockDeviceConfig config) {
+        NvmeofPath path = config.path();
+        NvmfTarget target = new NvmfTarget(config.volumeId(), transport(path.transport()), path.address(),
+                Integer.toString(path.port()), path.subsystemNqn(), path.hostNqn());
+        char[] secret = path.dhchapSecret().toCharArray();
+        try {
+            target.secret(secret);
+            BmdpuErrors.check(card.library().bmdpu_nvmf_connect(card.handle(), target), "nvmf_connect");
+        } finally {
+            Arrays.fill(secret, '\0');
+            target.wipeSecret();
+        }
+    }
+
+    private void freezeOne(int slot, int ms) {
+        try {
+            BmdpuErrors.check(card.library().bmdpu_blockdev_freeze(card.handle(), slot, ms), "blockdev_freeze");
+        } catch (BmdpuException e) {
+            if (e.error() != BmdpuError.ALREADY) {
+                throw e;
+            }
+        }
+    }
+
+    private List<Integer> slots(Collection<String> volumeIds) {
+        Map<String, BlockdevInfo> devices = devices().stream()
+                .collect(Collectors.toMap(d -> d.spec.serial(), Function.identity()));
+        List<Integer> slots = new ArrayList<>();
+        for (String id : volumeIds) {
+            BlockdevInfo d = devices.get(id);
+            if (d == null) {
+                throw new CardException(CardException.Reason.NOT_FOUND, "no device for volume " + id);
+            }
+            slots.add(d.spec.slot);
+        }
+        return slots;
+    }
+
+    private BlockdevInfo find(String volumeId) {
+        return devices().stream().filter(d -> d.spec.serial().equals(volumeId)).findFirst().orElse(null);
+    }
+
+    private List<BlockdevInfo> devices() {
+        return NativeListing.all(BlockdevInfo.class, "blockdev_list",
+                (out, n) -> card.library().bmdpu_blockdev_list(card.handle(), out, n), d -> d);
+    }
+
+    /**
+     * The SPI config of a device. One attached by another process has no known path: it is reported
+     * with an empty one, which never equals a wanted config, so the reconciler replaces the device.
+     */
+    private BlockDeviceConfig config(BlockdevSpec spec) {
+        String id = spec.serial();
+        BlockDeviceConfig known = attached.get(id);
+        NvmeofPath path = known == null
+                ? new NvmeofPath(Transport.TCP, "", 0, "", spec.nsid, "", "")
+                : new NvmeofPath(known.path().transport(), known.path().address(), known.path().port(),
+                        known.path().subsystemNqn(), spec.nsid, known.path().hostNqn(), known.path().dhchapSecret());
+        return new BlockDeviceConfig(id, spec.type == BmdpuLibrary.BMDPU_DEV_VIRTIO_BLK ? DeviceType.VIRTIO_BLK
+                : DeviceType.NVME, path, spec.size_bytes, spec.block_size, spec.num_queues,
+                new QosLimits(spec.qos_iops, spec.qos_bytes_per_sec), known != null && known.boot());
+    }
+
+    private static PathState pathState(int raw) {
+        return switch (raw) {
+            case BmdpuLibrary.BMDPU_PATH_CONNECTED -> PathState.CONNECTED;
+            case BmdpuLibrary.BMDPU_PATH_RECONNECTING -> PathState.RECONNECTING;
+            default -> PathState.FAILED;
+        };
+    }
+
+    private static int deviceType(DeviceType type) {
+        return type == DeviceType.VIRTIO_BLK ? BmdpuLibrary.BMDPU_DEV_VIRTIO_BLK : BmdpuLibrary.BMDPU_DEV_NVME;
+    }
+
+    private static int transport(Transport transport) {
+        return transport == Transport.RDMA ? BmdpuLibrary.BMDPU_TRANSPORT_RDMA : BmdpuLibrary.BMDPU_TRANSPORT_TCP;
+    }
+}

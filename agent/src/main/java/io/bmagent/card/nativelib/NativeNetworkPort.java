@@ -1,0 +1,198 @@
+package io.bmagent.card.nativelib;
+
+import io.bmagent.card.BatchResult;
+import io.bmagent.card.NetworkPort;
+import io.bmagent.card.PolicyRule;
+import io.bmagent.card.PortConfig;
+import io.bmagent.card.PortState;
+import io.bmagent.card.PortStats;
+import io.bmagent.card.VpcMapping;
+import io.bmagent.net.Ipv4Address;
+import io.bmagent.net.Ipv4Prefix;
+import io.bmagent.net.MacAddress;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The host's port 0 over {@code bmdpu_port_*} and {@code bmdpu_vpc_gateway_*}; policy rules and
+ * mappings are delegated. The card does not hold a NIC id or DNS servers, so the last config set
+ * here is kept and reported while the card's fields still match it.
+ */
+final class NativeNetworkPort implements NetworkPort {
+
+    private static final int PORT = 0;
+
+    private final BmdpuCard card;
+    private final NativePolicyRules rules;
+    private final NativeMappings mappings;
+    private final AtomicReference<PortConfig> configured = new AtomicReference<>();
+    /** The ABI can get a gateway by VNI but not list them, so the VNIs set here are remembered. */
+    private final Set<Integer> gatewayVnis = ConcurrentHashMap.newKeySet();
+
+    NativeNetworkPort(BmdpuCard card) {
+        this.card = card;
+        this.rules = new NativePolicyRules(card);
+        this.mappings = new NativeMappings(card);
+    }
+
+    @Override
+    public Optional<PortState> port() {
+        return NativeErrors.call(() -> {
+            io.bmagent.card.nativelib.PortConfig raw = new io.bmagent.card.nativelib.PortConfig();
+            try {
+                BmdpuErrors.check(card.library().bmdpu_port_get(card.handle(), PORT, raw), "port_get");
+            } catch (BmdpuException e) {
+                if (e.error() == BmdpuError.NOT_FOUND) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+            PortCounters c = new PortCounters();
+            BmdpuErrors.check(card.library().bmdpu_port_get_counters(card.handle(), PORT, c), "port_get_counters");
+            // The card counts drops per direction, not per reason.
+            PortStats stats = new PortStats(c.tx_packets, c.tx_bytes, c.rx_packets, c.rx_bytes,
+                    Map.of("rx", c.rx_drops, "tx", c.tx_drops), 0);
+            return Optional.of(new PortState(decode(raw), stats));
+        });
+    }
+
+    @Override
+    public void configure(PortConfig config) {
+        io.bmagent.card.nativelib.PortConfig raw = encode(config);
+        NativeErrors.check("port_configure", () -> card.library().bmdpu_port_configure(card.handle(), PORT, raw));
+        configured.set(config);
+    }
+
+    @Override
+    public void remove() {
+        NativeErrors.call(() -> {
+            try {
+                BmdpuErrors.check(card.library().bmdpu_port_remove(card.handle(), PORT), "port_remove");
+            } catch (BmdpuException e) {
+                if (e.error() != BmdpuError.NOT_FOUND) {
+                    throw e;
+                }
+            }
+            configured.set(null);
+            return null;
+        });
+        // The card keeps policy tables apart from the port; the SPI removes them with it.
+        rules.remove(new ArrayList<>(rules.list())).orThrow();
+    }
+
+    @Override
+    public Set<PolicyRule> rules() {
+        return rules.list();
+    }
+
+    @Override
+    public BatchResult applyRules(List<PolicyRule> list) {
+        return rules.apply(list);
+    }
+
+    @Override
+    public BatchResult removeRules(List<PolicyRule> list) {
+        return rules.remove(list);
+    }
+
+    @Override
+    public Collection<VpcMapping> mappings() {
+        return mappings.list();
+    }
+
+    @Override
+    public BatchResult upsertMappings(List<VpcMapping> list) {
+        return mappings.upsert(list);
+    }
+
+    @Override
+    public BatchResult removeMappings(List<VpcMapping.Key> keys) {
+        return mappings.remove(keys);
+    }
+
+    @Override
+    public Collection<io.bmagent.card.VpcGateway> gateways() {
+        return NativeErrors.call(() -> {
+            List<io.bmagent.card.VpcGateway> all = new ArrayList<>();
+            for (int vni : gatewayVnis) {
+                VpcGateway raw = new VpcGateway();
+                try {
+                    BmdpuErrors.check(card.library().bmdpu_vpc_gateway_get(card.handle(), vni, raw), "vpc_gateway_get");
+                    all.add(new io.bmagent.card.VpcGateway(raw.vni, new Ipv4Address(raw.underlay_ipv4),
+                            MacAddress.fromBytes(raw.mac, 0)));
+                } catch (BmdpuException e) {
+                    if (e.error() != BmdpuError.NOT_FOUND) {
+                        throw e;
+                    }
+                    gatewayVnis.remove(vni);
+                }
+            }
+            return all;
+        });
+    }
+
+    @Override
+    public void putGateway(io.bmagent.card.VpcGateway gateway) {
+        VpcGateway raw = new VpcGateway();
+        raw.vni = gateway.vni();
+        raw.underlay_ipv4 = gateway.underlay().value();
+        raw.mac = gateway.mac().toBytes();
+        raw.gateway_ipv4 = overlayAddress(gateway);
+        NativeErrors.check("vpc_gateway_set", () -> card.library().bmdpu_vpc_gateway_set(card.handle(), raw));
+        gatewayVnis.add(gateway.vni());
+    }
+
+    @Override
+    public void removeGateway(int vni) {
+        NativeErrors.call(() -> {
+            try {
+                BmdpuErrors.check(card.library().bmdpu_vpc_gateway_remove(card.handle(), vni), "vpc_gateway_remove");
+            } catch (BmdpuException e) {
+                if (e.error() != BmdpuError.NOT_FOUND) {
+                    throw e;
+                }
+            }
+            gatewayVnis.remove(vni);
+            return null;
+        });
+    }
+
+    /**
+     * The card wants the gateway's overlay address, which the SPI's gateway lacks: it is the port's
+     * gateway when the port is in that VNI; otherwise the underlay address stands in, as the card
+     * only forwards to the gateway's MAC and VTEP.
+     */
+    private int overlayAddress(io.bmagent.card.VpcGateway gateway) {
+        PortConfig port = configured.get();
+        return port != null && port.vni() == gateway.vni() ? port.gateway().value() : gateway.underlay().value();
+    }
+
+    private static io.bmagent.card.nativelib.PortConfig encode(PortConfig config) {
+        io.bmagent.card.nativelib.PortConfig raw = new io.bmagent.card.nativelib.PortConfig();
+        raw.mac = config.mac().toBytes();
+        raw.ipv4 = config.privateIp().value();
+        raw.prefix_len = config.subnet().length();
+        raw.vni = config.vni();
+        raw.gateway_ipv4 = config.gateway().value();
+        raw.mtu = config.mtu();
+        return raw;
+    }
+
+    private PortConfig decode(io.bmagent.card.nativelib.PortConfig raw) {
+        int mask = raw.prefix_len == 0 ? 0 : -1 << (32 - raw.prefix_len);
+        Ipv4Prefix subnet = new Ipv4Prefix(new Ipv4Address(raw.ipv4 & mask), raw.prefix_len);
+        PortConfig seen = new PortConfig("", MacAddress.fromBytes(raw.mac, 0), new Ipv4Address(raw.ipv4), subnet,
+                new Ipv4Address(raw.gateway_ipv4), raw.vni, raw.mtu, List.of());
+        PortConfig known = configured.get();
+        boolean same = known != null && known.mac().equals(seen.mac()) && known.privateIp().equals(seen.privateIp())
+                && known.subnet().equals(subnet) && known.gateway().equals(seen.gateway()) && known.vni() == raw.vni
+                && known.mtu() == raw.mtu;
+        return same ? known : seen;
+    }
+}

@@ -1,0 +1,123 @@
+package io.bmagent.card.soft;
+
+import io.bmagent.card.BlockDevices;
+import io.bmagent.card.Card;
+import io.bmagent.card.CardEvent;
+import io.bmagent.card.CardInfo;
+import io.bmagent.card.CardListener;
+import io.bmagent.card.DeviceType;
+import io.bmagent.card.HostPower;
+import io.bmagent.card.NetworkPort;
+import io.bmagent.card.PowerState;
+import io.bmagent.card.Transport;
+import io.bmagent.card.soft.net.HostPort;
+import io.bmagent.card.soft.net.SoftNetworkPort;
+import io.bmagent.card.soft.net.Underlay;
+import io.bmagent.card.soft.storage.HostBlockDevice;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** The soft card: host power, NVMe/TCP-backed block devices and the VPC pipeline, all in this process. */
+public final class SoftCard implements Card {
+
+  static final CardInfo.Limits LIMITS = new CardInfo.Limits(16, 1, 4000, 400, 1_000_000, 1_000_000, 8);
+
+  private final CardInfo info;
+  private final ScheduledExecutorService scheduler;
+  private final ExecutorService eventThread;
+  private final SoftHost host;
+  private final SoftStorage storage;
+  private final SoftNetworkPort network;
+  private final HostPort hostPort;
+  private final Runnable releaseUnderlay;
+  private volatile CardListener listener = e -> { };
+
+  /** @param releaseUnderlay frees what the underlay runs on, after the card closed it */
+  SoftCard(String serial, SoftStorageOptions storageOptions, HostPort hostPort, Underlay underlay,
+      Runnable releaseUnderlay) {
+    this.info = new CardInfo("bm-agent soft card", serial, "soft", "0.1.0", 0,
+        Set.of(DeviceType.NVME, DeviceType.VIRTIO_BLK), Set.of(Transport.TCP), false,
+        List.of("freeze", "qos", "vxlan", "conntrack", "snat", "dhcp", "arp-responder"), LIMITS);
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "soft-card-timer"));
+    this.eventThread = Executors.newSingleThreadExecutor(r -> daemon(r, "soft-card-events"));
+    this.host = new SoftHost(this::raise);
+    this.storage = new SoftStorage(scheduler, this::raise, () -> host.state() == PowerState.OFF, storageOptions,
+        LIMITS.maxVolumes());
+    this.network = new SoftNetworkPort(LIMITS);
+    this.hostPort = hostPort;
+    this.releaseUnderlay = releaseUnderlay;
+    network.connect(hostPort, underlay);
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  /** Card events leave on the card's own thread, as a hardware card's would. */
+  private void raise(CardEvent event) {
+    eventThread.execute(() -> listener.onEvent(event));
+  }
+
+  @Override
+  public CardInfo info() {
+    return info;
+  }
+
+  @Override
+  public HostPower host() {
+    return host;
+  }
+
+  @Override
+  public BlockDevices storage() {
+    return storage;
+  }
+
+  @Override
+  public NetworkPort network() {
+    return network;
+  }
+
+  /**
+   * The host-facing block device of a volume: where the host's I/O enters the card. Empty while the host is off
+   * or the volume is not attached.
+   */
+  public Optional<HostBlockDevice> hostDevice(String volumeId) {
+    return host.state() == PowerState.ON ? storage.device(volumeId) : Optional.empty();
+  }
+
+  /** The host's network port, for tests that act as the host. */
+  public HostPort hostPort() {
+    return hostPort;
+  }
+
+  public SoftNetworkPort pipeline() {
+    return network;
+  }
+
+  @Override
+  public void setListener(CardListener listener) {
+    this.listener = listener;
+  }
+
+  @Override
+  public void close() {
+    storage.close();
+    network.close();
+    releaseUnderlay.run();
+    scheduler.shutdownNow();
+    eventThread.shutdown();
+    try {
+      eventThread.awaitTermination(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

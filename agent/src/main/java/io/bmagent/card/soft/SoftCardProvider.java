@@ -1,0 +1,76 @@
+package io.bmagent.card.soft;
+
+import io.bmagent.card.Card;
+import io.bmagent.card.CardException;
+import io.bmagent.card.CardProvider;
+import io.bmagent.card.soft.net.HostPort;
+import io.bmagent.card.soft.net.MemoryHostPort;
+import io.bmagent.card.soft.net.tap.TapHostPort;
+import io.bmagent.card.soft.net.underlay.UdpUnderlay;
+import io.bmagent.net.Ipv4Address;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Opens the soft card. Options: {@code underlay} (the card's underlay address, default 127.0.0.2),
+ * {@code underlay-port} (default 4789), {@code host-netns} (put the host port, a TAP device, into this network
+ * namespace; without it the host port has nothing plugged in), {@code host-tap} (its name, default bmhost0), and the
+ * initiator's timeouts (see {@link SoftStorageOptions}).
+ */
+public final class SoftCardProvider implements CardProvider {
+
+  @Override
+  public String name() {
+    return "soft";
+  }
+
+  @Override
+  public int priority() {
+    return 10;
+  }
+
+  @Override
+  public boolean isAvailable() {
+    return true;
+  }
+
+  @Override
+  public Optional<String> unavailabilityCause() {
+    return Optional.empty();
+  }
+
+  @Override
+  public Card open(Map<String, String> options) {
+    Ipv4Address underlayIp = Ipv4Address.parse(options.getOrDefault("underlay", "127.0.0.2"));
+    int port = Integer.parseInt(options.getOrDefault("underlay-port", "4789"));
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    try {
+      UdpUnderlay underlay = new UdpUnderlay(underlayIp, port, group);
+      HostPort hostPort = hostPort(options);
+      return new SoftCard("SOFT-" + underlayIp, SoftStorageOptions.from(options), hostPort, underlay,
+          () -> group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      group.shutdownGracefully();
+      throw new CardException(CardException.Reason.UNAVAILABLE, "interrupted while opening the soft card");
+    } catch (IOException | RuntimeException e) {
+      group.shutdownGracefully();
+      throw new CardException(CardException.Reason.UNAVAILABLE, "cannot open the soft card on underlay "
+          + underlayIp + ":" + port + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static HostPort hostPort(Map<String, String> options) throws IOException, InterruptedException {
+    String netns = options.get("host-netns");
+    if (netns == null) {
+      return new MemoryHostPort();
+    }
+    TapHostPort tap = new TapHostPort(options.getOrDefault("host-tap", "bmhost0"));
+    tap.moveTo(netns);
+    return tap;
+  }
+}

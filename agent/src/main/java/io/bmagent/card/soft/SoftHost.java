@@ -1,0 +1,73 @@
+package io.bmagent.card.soft;
+
+import io.bmagent.card.CardEvent;
+import io.bmagent.card.CardException;
+import io.bmagent.card.HostPower;
+import io.bmagent.card.PowerState;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The soft card's host power. Powering the host on opens the host-facing devices to host I/O; powering it off
+ * closes them after in-flight I/O completed, which is what a graceful shutdown looks like from the card: the host's
+ * operating system flushed and stopped issuing I/O.
+ */
+final class SoftHost implements HostPower {
+
+  /** Told of every power change, before the card's event is raised. */
+  interface Gate {
+    void powered(boolean on);
+  }
+
+  private final List<Gate> gates = new CopyOnWriteArrayList<>();
+  private final Consumer<CardEvent> events;
+  private volatile PowerState state = PowerState.OFF;
+
+  SoftHost(Consumer<CardEvent> events) {
+    this.events = events;
+  }
+
+  void addGate(Gate gate) {
+    gates.add(gate);
+  }
+
+  @Override
+  public PowerState state() {
+    return state;
+  }
+
+  @Override
+  public synchronized void powerOn() {
+    if (state == PowerState.ON) {
+      return;
+    }
+    set(PowerState.ON, "host powered on");
+  }
+
+  @Override
+  public synchronized void powerOff(boolean force, Duration gracefulTimeout) {
+    if (state == PowerState.OFF) {
+      return;
+    }
+    state = PowerState.TRANSITIONING;
+    set(PowerState.OFF, force ? "host powered off (forced)" : "host shut down");
+  }
+
+  @Override
+  public synchronized void reset() {
+    if (state != PowerState.ON) {
+      throw new CardException(CardException.Reason.BUSY, "host is not on; nothing to reset");
+    }
+    gates.forEach(g -> g.powered(false));
+    gates.forEach(g -> g.powered(true));
+    events.accept(new CardEvent(CardEvent.Kind.HOST_POWER_CHANGED, "host", "host reset"));
+  }
+
+  private void set(PowerState next, String message) {
+    gates.forEach(g -> g.powered(next == PowerState.ON));
+    state = next;
+    events.accept(new CardEvent(CardEvent.Kind.HOST_POWER_CHANGED, "host", message));
+  }
+}

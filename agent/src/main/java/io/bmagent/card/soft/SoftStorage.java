@@ -1,0 +1,218 @@
+package io.bmagent.card.soft;
+
+import io.bmagent.card.BlockDeviceConfig;
+import io.bmagent.card.BlockDeviceState;
+import io.bmagent.card.BlockDeviceStats;
+import io.bmagent.card.BlockDevices;
+import io.bmagent.card.CardEvent;
+import io.bmagent.card.CardException;
+import io.bmagent.card.PathState;
+import io.bmagent.card.Transport;
+import io.bmagent.card.soft.nvmetcp.NamespaceInfo;
+import io.bmagent.card.soft.nvmetcp.NvmeTcpController;
+import io.bmagent.card.soft.nvmetcp.NvmeTcpControllerConfig;
+import io.bmagent.card.soft.storage.DeviceStats;
+import io.bmagent.card.soft.storage.DeviceType;
+import io.bmagent.card.soft.storage.HostBlockDevice;
+import io.bmagent.card.soft.storage.NvmeNamespaceBackend;
+import io.bmagent.card.soft.storage.QosLimits;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * The soft card's emulated block devices: for each, an NVMe/TCP controller towards the volume's subsystem and a
+ * {@link HostBlockDevice} in a slot through which the host submits I/O.
+ */
+final class SoftStorage implements BlockDevices, AutoCloseable {
+
+  private record Attached(BlockDeviceConfig config, int slot, NvmeTcpController controller, HostBlockDevice device) {}
+
+  private final Map<String, Attached> devices = new TreeMap<>();
+  private final ScheduledExecutorService scheduler;
+  private final Consumer<CardEvent> events;
+  private final BooleanSupplier hostOff;
+  private final SoftStorageOptions options;
+  private final int maxDevices;
+
+  SoftStorage(ScheduledExecutorService scheduler, Consumer<CardEvent> events, BooleanSupplier hostOff,
+      SoftStorageOptions options, int maxDevices) {
+    this.scheduler = scheduler;
+    this.events = events;
+    this.hostOff = hostOff;
+    this.options = options;
+    this.maxDevices = maxDevices;
+  }
+
+  @Override
+  public synchronized List<BlockDeviceState> list() {
+    List<BlockDeviceState> out = new ArrayList<>();
+    for (Attached a : devices.values()) {
+      DeviceStats s = a.device().stats();
+      out.add(new BlockDeviceState(a.config(), a.slot(), path(a.controller()), a.device().frozen(),
+          new BlockDeviceStats(s.reads(), s.writes(), s.bytesRead(), s.bytesWritten(), s.errors())));
+    }
+    out.sort(Comparator.comparingInt(BlockDeviceState::slot));
+    return out;
+  }
+
+  @Override
+  public synchronized void attach(BlockDeviceConfig config) {
+    requireHostOff("attach " + config.volumeId());
+    if (devices.containsKey(config.volumeId())) {
+      throw new CardException(CardException.Reason.ALREADY_EXISTS, "device " + config.volumeId() + " exists");
+    }
+    if (devices.size() >= maxDevices) {
+      throw new CardException(CardException.Reason.NO_SPACE, "all " + maxDevices + " device slots are in use");
+    }
+    if (config.path().transport() != Transport.TCP) {
+      throw new CardException(CardException.Reason.INVALID, "the soft card initiates NVMe/TCP only");
+    }
+    NvmeTcpController controller = new NvmeTcpController(options.controllerConfig(config));
+    try {
+      connect(controller, config);
+      NamespaceInfo ns = controller.namespace(config.path().namespaceId());
+      check(ns, config);
+      HostBlockDevice device = new HostBlockDevice(config.volumeId(),
+          config.deviceType() == io.bmagent.card.DeviceType.VIRTIO_BLK ? DeviceType.VIRTIO_BLK : DeviceType.NVME,
+          new NvmeNamespaceBackend(controller, config.path().namespaceId()), scheduler);
+      device.qos(config.qos().iops() == 0 && config.qos().bytesPerSecond() == 0 ? QosLimits.UNLIMITED
+          : QosLimits.of(config.qos().iops(), config.qos().bytesPerSecond()));
+      controller.addListener((state, cause) -> pathChanged(config.volumeId(), state, cause));
+      devices.put(config.volumeId(), new Attached(config, freeSlot(), controller, device));
+    } catch (RuntimeException e) {
+      controller.close();
+      throw e;
+    }
+  }
+
+  private void connect(NvmeTcpController controller, BlockDeviceConfig config) {
+    try {
+      controller.connect().get(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw new CardException(CardException.Reason.IO, "cannot connect " + config.path() + ": "
+          + e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new CardException(CardException.Reason.TIMEOUT, "no answer from " + config.path());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CardException(CardException.Reason.UNAVAILABLE, "interrupted");
+    }
+  }
+
+  private static void check(NamespaceInfo ns, BlockDeviceConfig config) {
+    if (ns == null) {
+      throw new CardException(CardException.Reason.NOT_FOUND, "subsystem " + config.path().subsystemNqn()
+          + " has no namespace " + config.path().namespaceId());
+    }
+    if (ns.blockSize() != config.blockSize() || ns.capacityBytes() != config.sizeBytes()) {
+      throw new CardException(CardException.Reason.INVALID, "namespace " + config.path().namespaceId() + " of "
+          + config.path().subsystemNqn() + " is " + ns.capacityBytes() + " bytes in " + ns.blockSize()
+          + "-byte blocks; the volume is " + config.sizeBytes() + " bytes in " + config.blockSize() + "-byte blocks");
+    }
+  }
+
+  private int freeSlot() {
+    int slot = 1;
+    for (Attached a : devices.values().stream().sorted(Comparator.comparingInt(Attached::slot)).toList()) {
+      if (a.slot() == slot) {
+        slot++;
+      }
+    }
+    return slot;
+  }
+
+  @Override
+  public synchronized void detach(String volumeId) {
+    requireHostOff("detach " + volumeId);
+    Attached a = devices.remove(volumeId);
+    if (a == null) {
+      throw new CardException(CardException.Reason.NOT_FOUND, "no device " + volumeId);
+    }
+    a.device().thaw();
+    a.controller().close();
+  }
+
+  @Override
+  public void freeze(Collection<String> volumeIds, Duration timeout) {
+    List<HostBlockDevice> targets = find(volumeIds);
+    CompletableFuture<?>[] done = targets.stream().map(d -> d.freeze(timeout)).toArray(CompletableFuture[]::new);
+    try {
+      CompletableFuture.allOf(done).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      targets.forEach(HostBlockDevice::thaw);
+      throw new CardException(e instanceof TimeoutException ? CardException.Reason.TIMEOUT : CardException.Reason.IO,
+          "freeze did not complete: " + (e.getCause() == null ? "in-flight I/O did not drain in time"
+              : e.getCause().getMessage()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      targets.forEach(HostBlockDevice::thaw);
+      throw new CardException(CardException.Reason.UNAVAILABLE, "interrupted");
+    }
+  }
+
+  @Override
+  public void thaw(Collection<String> volumeIds) {
+    find(volumeIds).forEach(HostBlockDevice::thaw);
+  }
+
+  /** The host-facing device of a volume, through which the host submits I/O. */
+  synchronized Optional<HostBlockDevice> device(String volumeId) {
+    return Optional.ofNullable(devices.get(volumeId)).map(Attached::device);
+  }
+
+  private synchronized List<HostBlockDevice> find(Collection<String> volumeIds) {
+    List<HostBlockDevice> out = new ArrayList<>();
+    for (String id : volumeIds) {
+      Attached a = devices.get(id);
+      if (a == null) {
+        throw new CardException(CardException.Reason.NOT_FOUND, "no device " + id);
+      }
+      out.add(a.device());
+    }
+    return out;
+  }
+
+  private void requireHostOff(String what) {
+    if (!hostOff.getAsBoolean()) {
+      throw new CardException(CardException.Reason.BUSY, "cannot " + what + " while the host is on");
+    }
+  }
+
+  private void pathChanged(String volumeId, io.bmagent.card.soft.nvmetcp.PathState state, Throwable cause) {
+    String why = cause == null ? "" : ": " + cause.getMessage();
+    switch (state) {
+      case CONNECTED -> events.accept(new CardEvent(CardEvent.Kind.PATH_UP, volumeId, "path up"));
+      case RECONNECTING -> events.accept(new CardEvent(CardEvent.Kind.PATH_DOWN, volumeId, "path down" + why));
+      case FAILED -> events.accept(new CardEvent(CardEvent.Kind.DEVICE_ERROR, volumeId,
+          "path failed after the controller loss timeout" + why));
+      default -> { }
+    }
+  }
+
+  private static PathState path(NvmeTcpController c) {
+    return switch (c.state()) {
+      case CONNECTED -> PathState.CONNECTED;
+      case CONNECTING, RECONNECTING -> PathState.RECONNECTING;
+      case FAILED, CLOSED -> PathState.FAILED;
+    };
+  }
+
+  @Override
+  public synchronized void close() {
+    devices.values().forEach(a -> a.controller().close());
+    devices.clear();
+  }
+}

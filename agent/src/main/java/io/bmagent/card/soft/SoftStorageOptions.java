@@ -1,0 +1,33 @@
+package io.bmagent.card.soft;
+
+import io.bmagent.card.BlockDeviceConfig;
+import io.bmagent.card.soft.nvmetcp.NvmeTcpControllerConfig;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * How the soft card's initiator behaves, from {@code --card-option} values.
+ *
+ * @param lossTimeout how long a dropped path may stay down before I/O fails (the kernel's ctrl_loss_tmo)
+ * @param queueDepth commands in flight per I/O queue
+ */
+record SoftStorageOptions(Duration connectTimeout, Duration lossTimeout, Duration commandTimeout, int queueDepth) {
+
+  static SoftStorageOptions from(Map<String, String> options) {
+    return new SoftStorageOptions(
+        Duration.ofMillis(Long.parseLong(options.getOrDefault("connect-timeout-ms", "5000"))),
+        Duration.ofMillis(Long.parseLong(options.getOrDefault("ctrl-loss-timeout-ms", "30000"))),
+        Duration.ofMillis(Long.parseLong(options.getOrDefault("command-timeout-ms", "30000"))),
+        Integer.parseInt(options.getOrDefault("queue-depth", "128")));
+  }
+
+  NvmeTcpControllerConfig controllerConfig(BlockDeviceConfig c) {
+    return new NvmeTcpControllerConfig(c.path().address(), c.path().port(), c.path().subsystemNqn(),
+        c.path().hostNqn())
+        .ioQueues(c.queues())
+        .queueDepth(queueDepth)
+        .connectTimeoutMillis(connectTimeout.toMillis())
+        .controllerLossTimeoutMillis(lossTimeout.toMillis())
+        .commandTimeoutMillis(commandTimeout.toMillis());
+  }
+}

@@ -1,0 +1,64 @@
+package io.bmagent.card.soft.nvmetcp;
+
+/** Opcodes, fabrics command types, property offsets and status codes used on both sides. */
+public final class Nvme {
+    // Admin opcodes (NVMe Base 1.4, 5).
+    public static final int ADMIN_GET_LOG_PAGE = 0x02;
+    public static final int ADMIN_IDENTIFY = 0x06;
+    public static final int ADMIN_ABORT = 0x08;
+    public static final int ADMIN_SET_FEATURES = 0x09;
+    public static final int ADMIN_GET_FEATURES = 0x0A;
+    public static final int ADMIN_ASYNC_EVENT = 0x0C;
+    public static final int ADMIN_KEEP_ALIVE = 0x18;
+    // NVM I/O opcodes (NVM Command Set, 6).
+    public static final int IO_FLUSH = 0x00;
+    public static final int IO_WRITE = 0x01;
+    public static final int IO_READ = 0x02;
+    public static final int IO_WRITE_ZEROES = 0x08;
+    public static final int IO_DSM = 0x09;
+    // Fabrics commands: opcode 7Fh with FCTYPE (NVMe-oF 1.1, 3.3).
+    public static final int FABRICS = 0x7F;
+    public static final int FCTYPE_PROPERTY_SET = 0x00;
+    public static final int FCTYPE_CONNECT = 0x01;
+    public static final int FCTYPE_PROPERTY_GET = 0x04;
+    // Properties (NVMe-oF 1.1, 3.4; NVMe Base 3.1).
+    public static final int PROP_CAP = 0x00;
+    public static final int PROP_VS = 0x08;
+    public static final int PROP_CC = 0x14;
+    public static final int PROP_CSTS = 0x1C;
+    // Identify CNS values (NVMe Base 1.4, 5.15).
+    public static final int CNS_NAMESPACE = 0x00;
+    public static final int CNS_CONTROLLER = 0x01;
+    public static final int CNS_ACTIVE_NSIDS = 0x02;
+    public static final int CNS_NS_DESCRIPTORS = 0x03;
+    public static final int FID_NUMBER_OF_QUEUES = 0x07;
+    public static final int FID_KEEP_ALIVE_TIMER = 0x0F;
+    // Status code types and codes (NVMe Base 1.4, 4.6.1.2).
+    public static final int SCT_GENERIC = 0;
+    public static final int SCT_COMMAND_SPECIFIC = 1;
+    public static final int SCT_PATH = 3;
+    public static final int SC_INVALID_OPCODE = 0x01;
+    public static final int SC_INVALID_FIELD = 0x02;
+    public static final int SC_DATA_TRANSFER_ERROR = 0x04;
+    public static final int SC_INTERNAL = 0x06;
+    public static final int SC_ABORTED_SQ_DELETION = 0x08;
+    public static final int SC_INVALID_NAMESPACE = 0x0B;
+    public static final int SC_COMMAND_SEQUENCE_ERROR = 0x0C;
+    public static final int SC_DATA_SGL_LENGTH_INVALID = 0x0F;
+    public static final int SC_SGL_DESCRIPTOR_TYPE_INVALID = 0x11;
+    public static final int SC_LBA_OUT_OF_RANGE = 0x80;
+    /** Command specific, for Connect (NVMe-oF 1.1, 3.3.1.1). */
+    public static final int SC_CONNECT_INCOMPATIBLE_FORMAT = 0x80;
+    public static final int SC_CONNECT_INVALID_PARAMETERS = 0x82;
+    public static final int SC_CONNECT_INVALID_HOST = 0x84;
+    public static final int SC_TRANSIENT_TRANSPORT_ERROR = 0x22;
+
+    /** Size of the Connect command data (NVMe-oF 1.1, Figure 20). */
+    public static final int CONNECT_DATA_SIZE = 1024;
+    /** Admin queues of Linux hosts may carry up to 8 KiB in-capsule; controllers must accept it. */
+    public static final int ADMIN_INCAPSULE_SIZE = 8192;
+    public static final int IDENTIFY_SIZE = 4096;
+
+    private Nvme() {
+    }
+}

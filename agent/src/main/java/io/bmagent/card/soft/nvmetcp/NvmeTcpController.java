@@ -1,0 +1,312 @@
+package io.bmagent.card.soft.nvmetcp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The soft card's NVMe/TCP initiator for one subsystem: an asynchronous block API over N I/O
+ * queues, with reconnect. When any connection of the association drops, the whole association is
+ * torn down (the controller it belonged to is gone with its admin queue anyway), unfinished I/O is
+ * held, and a new association is attempted with capped exponential backoff. Held I/O is re-issued
+ * on it; after the controller loss timeout it fails instead. Path state lives on one event loop.
+ */
+public final class NvmeTcpController implements AutoCloseable {
+    private final NvmeTcpControllerConfig config;
+    private final EventLoopGroup group;
+    private final EventLoop loop;
+    private final ControllerCounters counters = new ControllerCounters();
+    private final List<PathListener> listeners = new CopyOnWriteArrayList<>();
+    private final ArrayDeque<NvmeCommand> held = new ArrayDeque<>();
+    private final AtomicInteger nextQueue = new AtomicInteger();
+    private final CompletableFuture<Void> firstConnect = new CompletableFuture<>();
+    private volatile PathState state = PathState.CONNECTING;
+    private volatile Association current;
+    private long downSince;
+    private int attempt;
+    private ScheduledFuture<?> lossTimer;
+
+    public NvmeTcpController(NvmeTcpControllerConfig config) {
+        this.config = config;
+        this.group = Transports.newGroup(config.threads);
+        this.loop = group.next();
+    }
+
+    /** Connects, retrying like a reconnect; fails once the controller loss timeout has passed. */
+    public CompletableFuture<Void> connect() {
+        loop.execute(() -> {
+            if (state == PathState.CONNECTING && current == null && lossTimer == null) {
+                pathDown(null);
+            }
+        });
+        return firstConnect;
+    }
+
+    public PathState state() {
+        return state;
+    }
+
+    public void addListener(PathListener listener) {
+        listeners.add(listener);
+    }
+
+    public ControllerCounters counters() {
+        return counters;
+    }
+
+    /** Controller facts of the current association, null before the first one. */
+    public ControllerInfo info() {
+        Association a = current;
+        return a == null ? null : a.info;
+    }
+
+    public NamespaceInfo namespace(int nsid) {
+        Association a = current;
+        return a == null ? null : a.namespaces.get(nsid);
+    }
+
+    public Map<Integer, NamespaceInfo> namespaces() {
+        Association a = current;
+        return a == null ? Map.of() : Map.copyOf(a.namespaces);
+    }
+
+    /**
+     * Reads {@code blocks} blocks into {@code dst} from its writer index; the writer index moves
+     * on success. Transfers above MDTS are split.
+     */
+    public CompletableFuture<Void> read(int nsid, long lba, int blocks, ByteBuf dst) {
+        int bs = blockSize(nsid);
+        dst.ensureWritable(blocks * bs);
+        int base = dst.writerIndex();
+        return split(nsid, lba, blocks, (l, n, off) -> {
+            ByteBuf slice = dst.slice(base + off, n * bs).writerIndex(0);
+            return io("Read", NvmeCommands.read(nsid, l, n), null, slice, n * bs);
+        }).thenRun(() -> {
+            dst.writerIndex(base + blocks * bs);
+            counters.bytesRead.add((long) blocks * bs);
+        });
+    }
+
+    /** Writes {@code blocks} blocks from {@code src} at its reader index; {@code src} is not modified. */
+    public CompletableFuture<Void> write(int nsid, long lba, int blocks, ByteBuf src) {
+        int bs = blockSize(nsid);
+        if (src.readableBytes() < blocks * bs) {
+            throw new IllegalArgumentException("source holds " + src.readableBytes() + " bytes, need " + blocks * bs);
+        }
+        int base = src.readerIndex();
+        return split(nsid, lba, blocks, (l, n, off) ->
+                io("Write", NvmeCommands.write(nsid, l, n), src.slice(base + off, n * bs), null, 0))
+                .thenRun(() -> counters.bytesWritten.add((long) blocks * bs));
+    }
+
+    public CompletableFuture<Void> flush(int nsid) {
+        return io("Flush", NvmeCommands.flush(nsid), null, null, 0);
+    }
+
+    public CompletableFuture<Void> writeZeroes(int nsid, long lba, int blocks) {
+        return split(nsid, lba, blocks, (l, n, off) ->
+                io("Write Zeroes", NvmeCommands.writeZeroes(nsid, l, n, false), null, null, 0));
+    }
+
+    /** Dataset Management with the deallocate attribute over one range. */
+    public CompletableFuture<Void> deallocate(int nsid, long lba, int blocks) {
+        ByteBuf range = NvmeCommands.dsmRange(ByteBufAllocator.DEFAULT, lba, blocks);
+        return io("Deallocate", NvmeCommands.deallocate(nsid), range, null, 0).whenComplete((v, e) -> range.release());
+    }
+
+    private int blockSize(int nsid) {
+        NamespaceInfo ns = namespace(nsid);
+        if (ns == null) {
+            throw new IllegalArgumentException("namespace " + nsid + " is not known on " + config.subNqn);
+        }
+        return ns.blockSize();
+    }
+
+    private interface Part {
+        CompletableFuture<Void> run(long lba, int blocks, int byteOffset);
+    }
+
+    private CompletableFuture<Void> split(int nsid, long lba, int blocks, Part part) {
+        int bs = blockSize(nsid);
+        Association a = current;
+        int maxBlocks = Math.max(1, Math.min(65536, (a == null ? 1 << 20 : a.info.maxTransferBytes()) / bs));
+        if (blocks <= maxBlocks) {
+            return part.run(lba, blocks, 0);
+        }
+        List<CompletableFuture<Void>> parts = new ArrayList<>();
+        for (int done = 0; done < blocks; done += maxBlocks) {
+            parts.add(part.run(lba + done, Math.min(maxBlocks, blocks - done), done * bs));
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+    }
+
+    /*
+     * Every I/O command here is safe to send twice: reads have no effect, writes and write-zeroes
+     * of whole blocks leave the same content however often they land, and flush or deallocate
+     * repeated are still flush or deallocate. That is why lost connections re-issue instead of fail.
+     */
+    private CompletableFuture<Void> io(String what, Sqe sqe, ByteBuf out, ByteBuf in, int inLength) {
+        NvmeCommand c = new NvmeCommand(what, sqe, out, in, inLength, true);
+        counters.submitted.increment();
+        CompletableFuture<Void> result = c.future.thenApply(cqe -> {
+            if (!cqe.ok()) {
+                throw NvmeException.status(what, cqe);
+            }
+            return null;
+        });
+        result.whenComplete((v, e) -> (e == null ? counters.completed : counters.failed).increment());
+        loop.execute(() -> dispatch(c));
+        return result;
+    }
+
+    private void dispatch(NvmeCommand c) {
+        switch (state) {
+            case CONNECTED -> {
+                List<NvmeTcpQueue> qs = current.ioQueues();
+                qs.get(Math.floorMod(nextQueue.getAndIncrement(), qs.size())).submit(c);
+            }
+            case CONNECTING, RECONNECTING -> held.add(c);
+            default -> c.future.completeExceptionally(failure());
+        }
+    }
+
+    /** Commands whose connection died; runs on any queue loop, so hop to ours. */
+    private void orphaned(List<NvmeCommand> lost) {
+        loop.execute(() -> {
+            for (NvmeCommand c : lost) {
+                if (!c.reissue) {
+                    c.future.completeExceptionally(NvmeException.path("connection lost during " + c.what, null));
+                } else if (c.attempts >= config.maxAttempts) {
+                    c.future.completeExceptionally(NvmeException.path(c.what + " failed after " + c.attempts
+                            + " attempts on " + config.subNqn, null));
+                } else {
+                    counters.reissued.increment();
+                    dispatch(c);
+                }
+            }
+        });
+    }
+
+    private NvmeException failure() {
+        if (state == PathState.CLOSED) {
+            return NvmeException.path("controller for " + config.subNqn + " is closed", null);
+        }
+        return NvmeException.path(String.format("path to %s at %s:%d down for %ds", config.subNqn, config.host,
+                config.port, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - downSince)), null);
+    }
+
+    private void setState(PathState s, Throwable cause) {
+        if (state != s) {
+            state = s;
+            listeners.forEach(l -> l.stateChanged(s, cause));
+        }
+    }
+
+    /** Starts (or continues) recovery: the loss timer runs from the first moment the path was down. */
+    private void pathDown(Throwable cause) {
+        if (state == PathState.CONNECTED) {
+            setState(PathState.RECONNECTING, cause);
+        }
+        if (lossTimer == null) {
+            downSince = System.nanoTime();
+            attempt = 0;
+            lossTimer = loop.schedule(this::lossTimeout, config.controllerLossTimeoutMillis, TimeUnit.MILLISECONDS);
+            tryConnect();
+        }
+    }
+
+    private void tryConnect() {
+        if (state != PathState.CONNECTING && state != PathState.RECONNECTING) {
+            return;
+        }
+        Association a = new Association(config, group, counters, this::orphaned);
+        a.establish().whenComplete((ok, e) -> loop.execute(() -> established(a, e)));
+    }
+
+    private void established(Association a, Throwable error) {
+        if (error != null || (state != PathState.CONNECTING && state != PathState.RECONNECTING)) {
+            a.close();
+            if (error != null) {
+                long delay = Math.min(config.maxReconnectDelayMillis, config.reconnectDelayMillis << Math.min(attempt++, 20));
+                loop.schedule(this::tryConnect, delay, TimeUnit.MILLISECONDS);
+            }
+            return;
+        }
+        if (current != null) {
+            counters.reconnects.increment();
+        }
+        current = a;
+        lossTimer.cancel(false);
+        lossTimer = null;
+        for (Channel ch : a.channels()) {
+            ch.closeFuture().addListener(f -> loop.execute(() -> lost(a)));
+        }
+        setState(PathState.CONNECTED, null);
+        firstConnect.complete(null);
+        while (!held.isEmpty()) {
+            dispatch(held.poll());
+        }
+    }
+
+    private void lost(Association a) {
+        if (a != current || state != PathState.CONNECTED) {
+            return;
+        }
+        a.close();
+        pathDown(NvmeException.path("connection to " + config.host + ":" + config.port + " lost", null));
+    }
+
+    private void lossTimeout() {
+        lossTimer = null;
+        NvmeException e = failure();
+        setState(PathState.FAILED, e);
+        firstConnect.completeExceptionally(e);
+        while (!held.isEmpty()) {
+            held.poll().future.completeExceptionally(e);
+        }
+    }
+
+    /** Shuts the controller down (CC.SHN, NVMe Base 7.6.2) if connected, then drops everything. */
+    @Override
+    public void close() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            Association a = current;
+            boolean connected = state == PathState.CONNECTED;
+            setState(PathState.CLOSED, null);
+            if (lossTimer != null) {
+                lossTimer.cancel(false);
+            }
+            NvmeException e = failure();
+            firstConnect.completeExceptionally(e);
+            while (!held.isEmpty()) {
+                held.poll().future.completeExceptionally(e);
+            }
+            if (!connected) {
+                done.complete(null);
+                return;
+            }
+            NvmeCommand shutdown = new NvmeCommand("Shutdown", NvmeCommands.propertySet(Nvme.PROP_CC,
+                    (1L << 14) | 1 | (6 << 16) | (4 << 20), false), null, null, 0, false);
+            a.admin().submit(shutdown);
+            shutdown.future.orTimeout(1, TimeUnit.SECONDS).whenComplete((c, x) -> {
+                a.close();
+                done.complete(null);
+            });
+        });
+        done.join();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

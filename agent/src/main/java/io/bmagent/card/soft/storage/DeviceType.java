@@ -1,0 +1,7 @@
+package io.bmagent.card.soft.storage;
+
+/** How the device is presented to the host. */
+public enum DeviceType {
+    NVME,
+    VIRTIO_BLK
+}

@@ -1,0 +1,131 @@
+package io.bmagent.daemon;
+
+import io.bmagent.api.Services;
+import io.bmagent.card.Card;
+import io.bmagent.domain.InstanceManager;
+import io.bmagent.domain.MappingManager;
+import io.bmagent.domain.NetworkManager;
+import io.bmagent.domain.StateHolder;
+import io.bmagent.domain.VolumeManager;
+import io.bmagent.events.EventLog;
+import io.bmagent.reconcile.Backoff;
+import io.bmagent.reconcile.CardAccess;
+import io.bmagent.reconcile.Reconciler;
+import io.bmagent.reconcile.StatusBook;
+import io.bmagent.store.StateStore;
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/** A running agent: state, reconciler and API servers over one opened card. */
+public final class Agent implements AutoCloseable {
+
+  public static final String VERSION = "0.1.0";
+  private static final Logger log = Logger.getLogger(Agent.class.getName());
+
+  private final StateStore store;
+  private final Card card;
+  private final Reconciler reconciler;
+  private final HealthStatusManager health = new HealthStatusManager();
+  private final List<Server> servers = new ArrayList<>();
+  private final StateHolder state;
+  private final StatusBook book;
+  private final EventLog events;
+
+  private Agent(AgentConfig config, Card card) {
+    this.card = card;
+    this.store = StateStore.open(config.stateDir());
+    this.state = StateHolder.load(store, config.clock());
+    this.events = new EventLog(config.clock(), 4096);
+    this.book = new StatusBook(config.clock(), events);
+    InstanceManager instances = new InstanceManager(state, card.info());
+    this.reconciler = new Reconciler(card, state, instances, book, events, config.hostNqn(), config.resync(),
+        Backoff.DEFAULT);
+    CardAccess access = new CardAccess(card, state, book, reconciler, config.clock());
+    List<BindableService> services = new ArrayList<>(Services.of(instances,
+        new VolumeManager(state, card.info(), access), new NetworkManager(state),
+        new MappingManager(state, card.info().limits().maxVpcMappings()), book, card.info(), events, VERSION));
+    services.add(health.getHealthService());
+    services.add(ProtoReflectionServiceV1.newInstance());
+    health.setStatus("", ServingStatus.NOT_SERVING);
+    reconciler.firstPass().thenRun(() -> {
+      health.setStatus("", ServingStatus.SERVING);
+      log.info("first reconcile pass done; serving");
+    });
+    servers.add(Listeners.tcp(config.listen(), services));
+    if (config.socket() != null) {
+      servers.add(Listeners.unix(config.socket(), services));
+    }
+  }
+
+  /** Opens the state, starts the API servers, then the reconciler. */
+  public static Agent start(AgentConfig config, Card card) throws IOException {
+    Agent agent = new Agent(config, card);
+    try {
+      for (Server s : agent.servers) {
+        s.start();
+      }
+    } catch (IOException | RuntimeException e) {
+      agent.close();
+      throw e;
+    }
+    agent.reconciler.start();
+    return agent;
+  }
+
+  public int port() {
+    return ((InetSocketAddress) servers.get(0).getListenSockets().get(0)).getPort();
+  }
+
+  public Reconciler reconciler() {
+    return reconciler;
+  }
+
+  public StatusBook statusBook() {
+    return book;
+  }
+
+  public StateStore store() {
+    return store;
+  }
+
+  public EventLog events() {
+    return events;
+  }
+
+  public void awaitTermination() throws InterruptedException {
+    for (Server s : servers) {
+      s.awaitTermination();
+    }
+  }
+
+  /** Stops accepting calls, lets calls in flight finish for a few seconds, then stops the reconciler and the card. */
+  @Override
+  public void close() {
+    health.enterTerminalState();
+    for (Server s : servers) {
+      s.shutdown();
+    }
+    for (Server s : servers) {
+      try {
+        if (!s.awaitTermination(5, TimeUnit.SECONDS)) {
+          s.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        s.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+    }
+    reconciler.close();
+    card.close();
+    store.close();
+  }
+}

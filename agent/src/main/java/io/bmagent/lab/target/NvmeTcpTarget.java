@@ -1,0 +1,95 @@
+package io.bmagent.lab.target;
+
+import io.bmagent.card.soft.nvmetcp.Nvme;
+import io.bmagent.card.soft.nvmetcp.NvmeTcpPduDecoder;
+import io.bmagent.card.soft.nvmetcp.NvmeTcpPduEncoder;
+import io.bmagent.card.soft.nvmetcp.PduCodecConfig;
+import io.bmagent.card.soft.nvmetcp.Transports;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The lab NVMe/TCP target. Subsystems and namespaces survive {@link #stop()}; connections and
+ * controllers do not, which is how tests simulate a storage outage. {@link #start()} rebinds the
+ * port chosen the first time.
+ */
+public final class NvmeTcpTarget implements AutoCloseable {
+    private final TargetOptions options;
+    private final EventLoopGroup group;
+    private final Map<String, Subsystem> subsystems = new ConcurrentHashMap<>();
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private Channel server;
+    private int port;
+
+    public NvmeTcpTarget(TargetOptions options) {
+        this.options = options;
+        this.port = options.port;
+        this.group = Transports.newGroup(options.threads);
+    }
+
+    public Subsystem addSubsystem(String nqn) {
+        return subsystems.computeIfAbsent(nqn, n -> new Subsystem(n, options.dataDir));
+    }
+
+    public Subsystem subsystem(String nqn) {
+        return subsystems.get(nqn);
+    }
+
+    /** Starts listening on all addresses; returns the port. */
+    public synchronized int start() throws InterruptedException {
+        if (server != null) {
+            return port;
+        }
+        int maxData = Math.max(Math.max(options.maxH2cData, options.inCapsuleDataSize), Nvme.ADMIN_INCAPSULE_SIZE);
+        ServerBootstrap b = new ServerBootstrap().group(group).channel(Transports.serverChannel())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
+                        PduCodecConfig codec = new PduCodecConfig(false, maxData);
+                        ch.pipeline().addLast(new NvmeTcpPduEncoder(codec), new NvmeTcpPduDecoder(codec),
+                                new TargetConnection(NvmeTcpTarget.this, options, codec));
+                    }
+                });
+        server = b.bind(new InetSocketAddress(port)).sync().channel();
+        port = ((InetSocketAddress) server.localAddress()).getPort();
+        return port;
+    }
+
+    /** Stops listening and drops every connection, as a storage outage would. */
+    public synchronized void stop() throws InterruptedException {
+        if (server != null) {
+            server.close().sync();
+            server = null;
+        }
+        connections.close().sync();
+    }
+
+    public synchronized boolean running() {
+        return server != null;
+    }
+
+    public synchronized int port() {
+        return port;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+        group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).sync();
+        subsystems.values().forEach(Subsystem::closeAll);
+    }
+}

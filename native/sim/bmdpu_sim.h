@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef BMDPU_SIM_H
+#define BMDPU_SIM_H
+
+/*
+ * Controls of the bmdpu simulator that a real card does not have: fault
+ * injection and the outside world (network paths, host I/O and traffic).
+ * Not part of the vendor ABI; a vendor library does not export these.
+ *
+ * Configuration keys of bmdpu_card_open() understood by the simulator:
+ *   model, firmware, serial           identity strings
+ *   max_devices, max_rules, max_mappings, max_gateways, max_connections,
+ *   max_queues, max_freeze_ms         limits (all > 0)
+ *   power_transition_ms               how long a power change takes (0)
+ *   ctrl_loss_tmo_ms                  how long a down path is retried before
+ *                                     it is given up, 0 for ever (0)
+ * e.g. "model=sim;max_devices=16;power_transition_ms=50".
+ *
+ * All calls are thread-safe and return 0 or a negative errno.
+ */
+
+#include <stdint.h>
+
+#include "bmdpu.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Makes the next count calls of operation op fail with -err (err > 0) and/or
+ * take latency_us longer (err == 0: only slower). op is the function name
+ * without the "bmdpu_" prefix, e.g. "nvmf_connect" or "rules_apply"; an
+ * unknown op is -EINVAL. count == 0 clears the fault of op. A failed batch
+ * call reports nothing applied.
+ */
+int bmdpu_sim_inject_fault(bmdpu_card *card, const char *op, uint32_t count, int err,
+                           uint32_t latency_us);
+
+/*
+ * Takes the network path of a connection down (up == 0) or brings it back.
+ * Down: the connection goes to BMDPU_PATH_RECONNECTING and PATH_DOWN is
+ * raised; after ctrl_loss_tmo_ms it goes to BMDPU_PATH_DOWN and every device
+ * it backs raises DEVICE_ERROR. Up: BMDPU_PATH_CONNECTED and PATH_UP.
+ * Setting the state it already has is 0 and raises nothing.
+ */
+int bmdpu_sim_set_path(bmdpu_card *card, const char *conn_id, uint32_t up);
+
+/*
+ * Simulates the host doing I/O of bytes_per_op on a device. -EAGAIN while the
+ * device is frozen (the card does not fetch it); counted as errors while its
+ * path is not connected.
+ */
+int bmdpu_sim_host_io(bmdpu_card *card, uint32_t slot, uint64_t read_ops, uint64_t write_ops,
+                      uint32_t bytes_per_op);
+
+/*
+ * Simulates traffic through the port: packets of bytes_per_packet each way.
+ * Dropped while the port is not configured.
+ */
+int bmdpu_sim_port_traffic(bmdpu_card *card, uint64_t rx_packets, uint64_t tx_packets,
+                           uint32_t bytes_per_packet);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* BMDPU_SIM_H */
