@@ -30,6 +30,8 @@ public enum DropReason {
   CONNTRACK_FULL("conntrack_full"),
   /** No mapping in the subnet and no gateway for the destination. */
   NO_ROUTE("no_route"),
+  /** A packet from the overlay whose inner source does not live behind the underlay address it came from. */
+  OVERLAY_SPOOFED("overlay_spoofed"),
   /** A VXLAN packet for another VNI than the port's. */
   VNI_MISMATCH("vni_mismatch"),
   /** A packet from the overlay for an address that is neither the host's private IP nor its elastic IP. */

@@ -16,7 +16,7 @@ public final class MemoryUnderlay implements Underlay {
   private final long localMac;
   private final long nextHopMac;
   private final BlockingQueue<byte[]> sent = new LinkedBlockingQueue<>();
-  private volatile FrameSink receiver;
+  private volatile TunnelReceiver receiver;
 
   /**
    * @param localIp the card's underlay address, the outer source
@@ -30,7 +30,7 @@ public final class MemoryUnderlay implements Underlay {
   }
 
   @Override
-  public void start(FrameSink r) {
+  public void start(TunnelReceiver r) {
     receiver = r;
   }
 
@@ -43,10 +43,10 @@ public final class MemoryUnderlay implements Underlay {
     sent.add(frame);
   }
 
-  /** A VXLAN packet (header and inner frame) arrives from the underlay. */
-  public void inject(byte[] vxlanPacket) {
+  /** A VXLAN packet (header and inner frame) arrives from the underlay address {@code source}. */
+  public void inject(int source, byte[] vxlanPacket) {
     byte[] b = Arrays.copyOf(vxlanPacket, vxlanPacket.length);
-    receiver.send(b, 0, b.length);
+    receiver.receive(source, b, 0, b.length);
   }
 
   /** The next whole outer frame sent, or null. */

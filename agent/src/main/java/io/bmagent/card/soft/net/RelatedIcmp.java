@@ -1,6 +1,7 @@
 package io.bmagent.card.soft.net;
 
 import io.bmagent.card.PortConfig;
+import io.bmagent.card.VpcGateway;
 import io.bmagent.card.soft.net.conntrack.ConnTrack;
 import io.bmagent.card.soft.net.conntrack.Connection;
 import io.bmagent.card.soft.net.conntrack.FlowKey;
@@ -63,28 +64,30 @@ final class RelatedIcmp {
       counters.drop(DropReason.NO_ROUTE);
       return null;
     }
-    if (r.sourceNat() != 0) {
-      rewriteQuoted(b, l4, q, 16, r.sourceNat());
+    if (r.sourceNat() != null) {
+      rewriteQuoted(b, l4, q, 16, r.sourceNat().translated());
     }
     return r;
   }
 
   /** An error from the overlay about a packet the host sent; true if it may be delivered, translated. */
-  boolean toHost(PolicySnapshot s, PortConfig cfg, byte[] b, int ip, int l4, int l4len) {
+  boolean toHost(PolicySnapshot s, PortConfig cfg, int source, byte[] b, int ip, int l4, int l4len) {
     int q = quoted(b, l4, l4len);
     if (q < 0) {
       return false;
     }
     int privateIp = cfg.privateIp().value();
     int qsrc = Ipv4.src(b, q);
-    if (qsrc != privateIp && s.rules().destinationNat(qsrc) != privateIp) {
+    CompiledRule nat = s.rules().destinationNat(qsrc);
+    if (qsrc != privateIp && (nat == null || nat.network() != privateIp)) {
       counters.drop(DropReason.NOT_FOR_HOST);
       return false;
     }
     int qproto = Ipv4.protocol(b, q);
     int ports = quotedPorts(b, q, qproto, true);
     FlowKey key = FlowKey.of(cfg.vni(), qproto, privateIp, Ipv4.dst(b, q), ports >>> 16, ports & 0xffff);
-    if (related(key) == null || !aclAllows(s, true, Ipv4.src(b, ip))) {
+    Connection c = related(key);
+    if (c == null || !fromPeerOrGateway(s, cfg, c, source) || !aclAllows(s, true, Ipv4.src(b, ip))) {
       return false;
     }
     if (qsrc != privateIp) {
@@ -125,6 +128,17 @@ final class RelatedIcmp {
       counters.drop(DropReason.SECURITY_GROUP);
     }
     return c;
+  }
+
+  /** Errors come from the connection's peer or from a router behind the gateway; nobody else may send them. */
+  private boolean fromPeerOrGateway(PolicySnapshot s, PortConfig cfg, Connection c, int source) {
+    Route r = c.verdict().route();
+    VpcGateway gw = s.gateways().get(cfg.vni());
+    if ((r != null && r.underlay() == source) || (gw != null && gw.underlay().value() == source)) {
+      return true;
+    }
+    counters.drop(DropReason.OVERLAY_SPOOFED);
+    return false;
   }
 
   private boolean aclAllows(PolicySnapshot s, boolean ingress, int remote) {

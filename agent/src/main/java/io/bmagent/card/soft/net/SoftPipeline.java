@@ -116,7 +116,7 @@ public final class SoftPipeline {
     int localPort = (int) (ports >>> 16) & 0xffff;
     int remotePort = (int) ports & 0xffff;
     int flags = proto == Ipv4.PROTO_TCP ? Tcp.flags(b, l4) : 0;
-    FlowVerdict v = admit(s, FlowKey.of(cfg.vni(), proto, src, dst, localPort, remotePort), false, flags);
+    FlowVerdict v = admit(s, FlowKey.of(cfg.vni(), proto, src, dst, localPort, remotePort), false, 0, flags);
     if (v == null) {
       return;
     }
@@ -130,8 +130,9 @@ public final class SoftPipeline {
 
   /** Source NAT if the route says so, the inner Ethernet header, the VXLAN header, and off to the underlay. */
   private void encapsulate(PortConfig cfg, byte[] b, int ip, int total, Route r, int sourcePort) {
-    if (r.sourceNat() != 0) {
-      Nat.rewriteSource(b, ip, r.sourceNat());
+    if (r.sourceNat() != null) {
+      r.sourceNat().hit();
+      Nat.rewriteSource(b, ip, r.sourceNat().translated());
     }
     int inner = ip - Ethernet.HEADER;
     Ethernet.write(b, inner, r.innerDstMac(), cfg.mac().value(), Ethernet.TYPE_IPV4);
@@ -140,8 +141,13 @@ public final class SoftPipeline {
     underlay.send(r.underlay(), sourcePort, b, vx, Vxlan.HEADER + Ethernet.HEADER + total);
   }
 
-  /** Processes a VXLAN packet (header and inner frame) from the underlay. */
-  public void fromUnderlay(byte[] b, int off, int len) {
+  /**
+   * Processes a VXLAN packet (header and inner frame) from the underlay.
+   *
+   * @param source the underlay address it came from, which must be where its inner source lives: the mapping's
+   *     card for a VPC address, the gateway for any other
+   */
+  public void fromUnderlay(int source, byte[] b, int off, int len) {
     PolicySnapshot s = tables.get();
     PortConfig cfg = s.config();
     if (cfg == null) {
@@ -162,7 +168,7 @@ public final class SoftPipeline {
     switch (type) {
       case Ethernet.TYPE_IPV4 -> {
         int l2 = Ethernet.headerLength(b, frame);
-        ipv4FromUnderlay(s, cfg, b, frame, frame + l2, flen - l2);
+        ipv4FromUnderlay(s, cfg, source, b, frame, frame + l2, flen - l2);
       }
       case Ethernet.TYPE_ARP -> counters.drop(DropReason.ARP);
       case Ethernet.TYPE_IPV6 -> counters.drop(DropReason.IPV6);
@@ -171,7 +177,8 @@ public final class SoftPipeline {
     }
   }
 
-  private void ipv4FromUnderlay(PolicySnapshot s, PortConfig cfg, byte[] b, int frame, int ip, int len) {
+  private void ipv4FromUnderlay(PolicySnapshot s, PortConfig cfg, int source, byte[] b, int frame, int ip,
+      int len) {
     if (!Ipv4.valid(b, ip, len)) {
       counters.drop(DropReason.MALFORMED);
       return;
@@ -179,17 +186,19 @@ public final class SoftPipeline {
     int privateIp = cfg.privateIp().value();
     int dst = Ipv4.dst(b, ip);
     if (dst != privateIp) {
-      if (s.rules().destinationNat(dst) != privateIp) {
+      CompiledRule nat = s.rules().destinationNat(dst);
+      if (nat == null || nat.network() != privateIp) {
         counters.drop(DropReason.NOT_FOR_HOST);
         return;
       }
+      nat.hit();
       Nat.rewriteDestination(b, ip, privateIp);
     }
     int total = Ipv4.totalLength(b, ip);
     int l4 = ip + Ipv4.headerLength(b, ip);
     int proto = Ipv4.protocol(b, ip);
     if (proto == Ipv4.PROTO_ICMP && Ipv4.fragmentOffset(b, ip) == 0 && RelatedIcmp.isError(b, l4, ip + total - l4)) {
-      if (related.toHost(s, cfg, b, ip, l4, ip + total - l4)) {
+      if (related.toHost(s, cfg, source, b, ip, l4, ip + total - l4)) {
         deliver(cfg, b, frame, ip, total);
       }
       return;
@@ -201,7 +210,7 @@ public final class SoftPipeline {
     int flags = proto == Ipv4.PROTO_TCP ? Tcp.flags(b, l4) : 0;
     FlowKey key = FlowKey.of(cfg.vni(), proto, privateIp, Ipv4.src(b, ip), (int) (ports >>> 16) & 0xffff,
         (int) ports & 0xffff);
-    FlowVerdict v = admit(s, key, true, flags);
+    FlowVerdict v = admit(s, key, true, source, flags);
     if (v == null) {
       return;
     }
@@ -222,7 +231,7 @@ public final class SoftPipeline {
    * opens one if the security groups allow it; then applies the ACL of the packet's direction. Returns the
    * verdict, or null after counting a drop.
    */
-  private FlowVerdict admit(PolicySnapshot s, FlowKey key, boolean inbound, int tcpFlags) {
+  private FlowVerdict admit(PolicySnapshot s, FlowKey key, boolean inbound, int underlaySource, int tcpFlags) {
     Connection c = conntrack.lookup(key);
     FlowVerdict v;
     if (c == null) {
@@ -242,6 +251,11 @@ public final class SoftPipeline {
         }
         c.verdict(v);
       }
+    }
+    // The peer's route back is where the packet must have come from: a peer cannot speak for another's address.
+    if (inbound && (v.route() == null || v.route().underlay() != underlaySource)) {
+      counters.drop(DropReason.OVERLAY_SPOOFED);
+      return null;
     }
     // The ACL is stateless: it decides every packet, before the security groups (PolicyTable's order).
     CompiledRule acl = inbound ? v.aclIngress() : v.aclEgress();

@@ -4,6 +4,7 @@ import static io.bmagent.card.soft.net.PipelineFixture.ELASTIC_IP;
 import static io.bmagent.card.soft.net.PipelineFixture.GATEWAY_CARD;
 import static io.bmagent.card.soft.net.PipelineFixture.GATEWAY_MAC;
 import static io.bmagent.card.soft.net.PipelineFixture.HOST_IP;
+import static io.bmagent.card.soft.net.PipelineFixture.PEER_CARD;
 import static io.bmagent.card.soft.net.PipelineFixture.HOST_MAC;
 import static io.bmagent.card.soft.net.PipelineFixture.INTERNET_IP;
 import static io.bmagent.card.soft.net.PipelineFixture.PEER_IP;
@@ -76,7 +77,7 @@ class PipelineForwardingTest {
     assertTrue(Udp.checksumValid(out, ip, ip + 20, 13));
 
     byte[] answer = Frames.udp(GATEWAY_MAC, 0x02000000ffffL, INTERNET_IP, ELASTIC_IP, 53, 5353, "world".getBytes());
-    f.underlay.inject(Frames.vxlan(VNI, answer));
+    f.underlay.inject(GATEWAY_CARD, Frames.vxlan(VNI, answer));
     byte[] in = f.host.poll();
     assertNotNull(in);
     assertEquals(HOST_MAC, Bytes.u48(in, 0), "delivered to the port's MAC");
@@ -84,6 +85,22 @@ class PipelineForwardingTest {
     assertEquals(HOST_IP, Ipv4.dst(in, 14));
     assertTrue(Ipv4.valid(in, 14, in.length - 14));
     assertTrue(Udp.checksumValid(in, 14, 34, 13));
+    assertEquals(2L, f.port.ruleHits().get(PipelineFixture.nat()), "one packet out, one in");
+  }
+
+  @Test
+  void aPeerCannotSpeakForAnotherAddress() {
+    f.openAcls();
+    allowAllSecurityGroups();
+    byte[] syn = Frames.tcp(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, 40000, 22, Tcp.SYN);
+    f.underlay.inject(GATEWAY_CARD, Frames.vxlan(VNI, syn));
+    f.underlay.inject(PEER_CARD, Frames.vxlan(VNI,
+        Frames.tcp(PEER_MAC, HOST_MAC, INTERNET_IP, HOST_IP, 40000, 22, Tcp.SYN)));
+    f.underlay.inject(PEER_CARD, Frames.vxlan(VNI,
+        Frames.tcp(PEER_MAC, HOST_MAC, PipelineFixture.ip("10.0.0.99"), HOST_IP, 40000, 22, Tcp.SYN)));
+    assertEquals(3, f.drops(DropReason.OVERLAY_SPOOFED));
+    assertNull(f.host.poll());
+    assertEquals(0, f.port.port().orElseThrow().stats().conntrackEntries(), "no state for spoofed packets");
   }
 
   @Test
@@ -91,11 +108,11 @@ class PipelineForwardingTest {
     f.openAcls();
     allowAllSecurityGroups();
     byte[] syn = Frames.tcp(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, 40000, 22, Tcp.SYN);
-    f.underlay.inject(Frames.vxlan(VNI + 1, syn));
+    f.underlay.inject(PEER_CARD, Frames.vxlan(VNI + 1, syn));
     assertEquals(1, f.drops(DropReason.VNI_MISMATCH));
-    f.underlay.inject(Frames.vxlan(VNI, Frames.tcp(PEER_MAC, HOST_MAC, PEER_IP, PEER_IP, 1, 22, Tcp.SYN)));
+    f.underlay.inject(PEER_CARD, Frames.vxlan(VNI, Frames.tcp(PEER_MAC, HOST_MAC, PEER_IP, PEER_IP, 1, 22, Tcp.SYN)));
     assertEquals(1, f.drops(DropReason.NOT_FOR_HOST));
-    f.underlay.inject(Frames.vxlan(VNI, syn));
+    f.underlay.inject(PEER_CARD, Frames.vxlan(VNI, syn));
     assertNotNull(f.host.poll());
     assertNull(f.host.poll());
   }
@@ -139,12 +156,12 @@ class PipelineForwardingTest {
     assertEquals(1L, f.port.ruleHits().get(allowTcp));
 
     // Stateless: the reply of the allowed connection needs an ingress ACL too.
-    f.underlay.inject(Frames.vxlan(VNI,
+    f.underlay.inject(PEER_CARD, Frames.vxlan(VNI,
         Frames.tcp(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, 80, 40001, Tcp.SYN | Tcp.ACK)));
     assertEquals(3, f.drops(DropReason.ACL));
     f.apply(rule(PolicyTable.ACL_INGRESS, 1, Protocol.TCP, "10.0.0.20/32", PortRange.ALL, RuleAction.ALLOW));
     byte[] synAck = Frames.tcp(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, 80, 40001, Tcp.SYN | Tcp.ACK);
-    f.underlay.inject(Frames.vxlan(VNI, synAck));
+    f.underlay.inject(PEER_CARD, Frames.vxlan(VNI, synAck));
     byte[] in = f.host.poll();
     assertArrayEquals(Arrays.copyOfRange(synAck, 6, synAck.length), Arrays.copyOfRange(in, 6, in.length));
   }

@@ -1,6 +1,7 @@
 package io.bmagent.card.soft.net;
 
 import static io.bmagent.card.soft.net.PipelineFixture.ELASTIC_IP;
+import static io.bmagent.card.soft.net.PipelineFixture.GATEWAY_CARD;
 import static io.bmagent.card.soft.net.PipelineFixture.GATEWAY_MAC;
 import static io.bmagent.card.soft.net.PipelineFixture.HOST_IP;
 import static io.bmagent.card.soft.net.PipelineFixture.HOST_MAC;
@@ -37,7 +38,8 @@ class PipelineIcmpErrorTest {
     byte[] sent = f.underlay.poll();
     byte[] asSent = java.util.Arrays.copyOfRange(sent, 50, sent.length);
 
-    f.underlay.inject(Frames.vxlan(VNI, Frames.icmpError(GATEWAY_MAC, 0, INTERNET_IP, ELASTIC_IP, 3, 4, asSent)));
+    byte[] fragNeeded = Frames.icmpError(GATEWAY_MAC, 0, INTERNET_IP, ELASTIC_IP, 3, 4, asSent);
+    f.underlay.inject(GATEWAY_CARD, Frames.vxlan(VNI, fragNeeded));
     byte[] in = f.host.poll();
     assertNotNull(in, "related to the tracked UDP flow");
     assertEquals(HOST_IP, Ipv4.dst(in, 14));
@@ -47,7 +49,8 @@ class PipelineIcmpErrorTest {
     assertEquals(0, Checksum.of(in, 34, in.length - 34), "ICMP checksum");
 
     byte[] stranger = Frames.udp(HOST_MAC, GATEWAY_MAC, ELASTIC_IP, INTERNET_IP, 6000, 53, new byte[8]);
-    f.underlay.inject(Frames.vxlan(VNI, Frames.icmpError(GATEWAY_MAC, 0, INTERNET_IP, ELASTIC_IP, 3, 4, stranger)));
+    byte[] unrelated = Frames.icmpError(GATEWAY_MAC, 0, INTERNET_IP, ELASTIC_IP, 3, 4, stranger);
+    f.underlay.inject(GATEWAY_CARD, Frames.vxlan(VNI, unrelated));
     assertNull(f.host.poll());
     assertEquals(1, f.drops(DropReason.SECURITY_GROUP), "an error about no connection is dropped");
   }
@@ -57,7 +60,7 @@ class PipelineIcmpErrorTest {
     f.openAcls();
     f.apply(rule(PolicyTable.SG_INGRESS, 0, Protocol.UDP, "10.0.0.0/24", PortRange.ALL, RuleAction.ALLOW));
     byte[] probe = Frames.udp(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, 7000, 9999, new byte[8]);
-    f.underlay.inject(Frames.vxlan(VNI, probe));
+    f.underlay.inject(PEER_CARD, Frames.vxlan(VNI, probe));
     assertNotNull(f.host.poll());
     f.host.inject(Frames.icmpError(HOST_MAC, PEER_MAC, HOST_IP, PEER_IP, 3, 3, probe));
     byte[] out = f.underlay.poll();

@@ -1,6 +1,7 @@
 package io.bmagent.card.soft.net;
 
 import static io.bmagent.card.soft.net.PipelineFixture.HOST_IP;
+import static io.bmagent.card.soft.net.PipelineFixture.PEER_CARD;
 import static io.bmagent.card.soft.net.PipelineFixture.HOST_MAC;
 import static io.bmagent.card.soft.net.PipelineFixture.PEER_IP;
 import static io.bmagent.card.soft.net.PipelineFixture.PEER_MAC;
@@ -14,8 +15,11 @@ import io.bmagent.card.CardInfo;
 import io.bmagent.card.PolicyRule;
 import io.bmagent.card.PolicyTable;
 import io.bmagent.card.RuleAction;
+import io.bmagent.card.VpcMapping;
 import io.bmagent.card.soft.net.packet.Icmp;
 import io.bmagent.card.soft.net.packet.Tcp;
+import io.bmagent.net.Ipv4Address;
+import io.bmagent.net.MacAddress;
 import io.bmagent.net.PortRange;
 import io.bmagent.net.Protocol;
 import java.util.List;
@@ -30,8 +34,12 @@ class PipelineStatefulTest {
     f.host.inject(Frames.tcp(HOST_MAC, PEER_MAC, HOST_IP, PEER_IP, sport, dport, flags));
   }
 
+  void fromPeer(byte[] inner) {
+    f.underlay.inject(PEER_CARD, Frames.vxlan(VNI, inner));
+  }
+
   void in(int sport, int dport, int flags) {
-    f.underlay.inject(Frames.vxlan(VNI, Frames.tcp(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, sport, dport, flags)));
+    fromPeer(Frames.tcp(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, sport, dport, flags));
   }
 
   @Test
@@ -61,7 +69,9 @@ class PipelineStatefulTest {
     out(22, 50000, Tcp.SYN | Tcp.ACK);
     assertNotNull(f.underlay.poll(), "the host's answer leaves without an egress rule");
     in(50001, 23, Tcp.SYN);
-    f.underlay.inject(Frames.vxlan(VNI,
+    f.port.upsertMappings(List.of(new VpcMapping(VNI, Ipv4Address.parse("10.0.0.40"), new MacAddress(PEER_MAC),
+        new Ipv4Address(PEER_CARD)))).orThrow();
+    f.underlay.inject(PEER_CARD, Frames.vxlan(VNI,
         Frames.tcp(PEER_MAC, HOST_MAC, PipelineFixture.ip("10.0.0.40"), HOST_IP, 50002, 22, Tcp.SYN)));
     assertEquals(2, f.drops(DropReason.SECURITY_GROUP));
   }
@@ -98,13 +108,13 @@ class PipelineStatefulTest {
     f.host.inject(Frames.udp(HOST_MAC, PEER_MAC, HOST_IP, PEER_IP, 5000, 53, new byte[4]));
     f.host.inject(Frames.ping(HOST_MAC, PEER_MAC, HOST_IP, PEER_IP, Icmp.ECHO_REQUEST, 7));
     f.advanceSeconds(29);
-    f.underlay.inject(Frames.vxlan(VNI, Frames.udp(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, 53, 5000, new byte[4])));
-    f.underlay.inject(Frames.vxlan(VNI, Frames.ping(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, Icmp.ECHO_REPLY, 7)));
+    fromPeer(Frames.udp(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, 53, 5000, new byte[4]));
+    fromPeer(Frames.ping(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, Icmp.ECHO_REPLY, 7));
     assertNotNull(f.host.poll());
     assertNotNull(f.host.poll());
     f.advanceSeconds(31);
-    f.underlay.inject(Frames.vxlan(VNI, Frames.udp(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, 53, 5000, new byte[4])));
-    f.underlay.inject(Frames.vxlan(VNI, Frames.ping(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, Icmp.ECHO_REPLY, 7)));
+    fromPeer(Frames.udp(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, 53, 5000, new byte[4]));
+    fromPeer(Frames.ping(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, Icmp.ECHO_REPLY, 7));
     assertNull(f.host.poll());
     assertEquals(2, f.drops(DropReason.SECURITY_GROUP));
   }

@@ -16,6 +16,7 @@ public final class CompiledRule {
   private final int portFrom;
   private final int portTo;
   private final boolean anyPort;
+  private final int translated;
 
   public CompiledRule(PolicyRule rule, LongAdder hits) {
     this.rule = rule;
@@ -26,6 +27,17 @@ public final class CompiledRule {
     this.portFrom = rule.ports().from();
     this.portTo = rule.ports().to();
     this.anyPort = rule.ports().equals(PortRange.ALL);
+    this.translated = rule.translated().value();
+  }
+
+  /** The remote prefix's network address: for a NAT rule, the private address. */
+  public int network() {
+    return network;
+  }
+
+  /** The elastic IP of a NAT rule. */
+  public int translated() {
+    return translated;
   }
 
   public boolean allows() {

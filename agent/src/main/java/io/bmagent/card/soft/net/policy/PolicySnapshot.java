@@ -55,7 +55,7 @@ public record PolicySnapshot(
     int vni = config.vni();
     VpcMapping m = mappings.find(vni, remote);
     if (m != null) {
-      return new Route(m.mac().value(), m.underlay().value(), 0);
+      return new Route(m.mac().value(), m.underlay().value(), null);
     }
     if (config.subnet().contains(new Ipv4Address(remote))) {
       return null;

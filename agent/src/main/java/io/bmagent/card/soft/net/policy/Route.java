@@ -5,6 +5,6 @@ package io.bmagent.card.soft.net.policy;
  *
  * @param innerDstMac the destination MAC of the inner frame: the peer's, or the gateway's
  * @param underlay the underlay address of the card or gateway to tunnel to
- * @param sourceNat the elastic IP to rewrite the source to, or 0
+ * @param sourceNat the NAT rule whose elastic IP the source becomes, or null
  */
-public record Route(long innerDstMac, int underlay, int sourceNat) {}
+public record Route(long innerDstMac, int underlay, CompiledRule sourceNat) {}

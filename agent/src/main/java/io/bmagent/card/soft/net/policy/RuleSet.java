@@ -24,8 +24,8 @@ public final class RuleSet {
   private final CompiledRule[] aclEgress;
   private final CompiledRule[] sgIngress;
   private final CompiledRule[] sgEgress;
-  private final Map<Integer, Integer> snat = new HashMap<>();
-  private final Map<Integer, Integer> dnat = new HashMap<>();
+  private final Map<Integer, CompiledRule> snat = new HashMap<>();
+  private final Map<Integer, CompiledRule> dnat = new HashMap<>();
 
   /**
    * @param counters the hit counter of each rule, kept by the caller so that counts survive recompilation
@@ -37,8 +37,9 @@ public final class RuleSet {
     sgEgress = compile(rules, PolicyTable.SG_EGRESS, counters);
     for (PolicyRule r : rules) {
       if (r.table() == PolicyTable.NAT) {
-        snat.put(r.remote().network().value(), r.translated().value());
-        dnat.put(r.translated().value(), r.remote().network().value());
+        CompiledRule nat = new CompiledRule(r, counters.apply(r));
+        snat.put(nat.network(), nat);
+        dnat.put(nat.translated(), nat);
       }
     }
   }
@@ -70,15 +71,13 @@ public final class RuleSet {
     return null;
   }
 
-  /** The elastic IP a private address leaves as, or 0. */
-  public int sourceNat(int privateIp) {
-    Integer e = snat.get(privateIp);
-    return e == null ? 0 : e;
+  /** The NAT rule giving a private address its elastic IP, or null. */
+  public CompiledRule sourceNat(int privateIp) {
+    return snat.get(privateIp);
   }
 
-  /** The private address behind an elastic IP, or 0. */
-  public int destinationNat(int elasticIp) {
-    Integer p = dnat.get(elasticIp);
-    return p == null ? 0 : p;
+  /** The NAT rule of an elastic IP, or null. */
+  public CompiledRule destinationNat(int elasticIp) {
+    return dnat.get(elasticIp);
   }
 }

@@ -1,6 +1,6 @@
 package io.bmagent.card.soft.net.underlay;
 
-import io.bmagent.card.soft.net.FrameSink;
+import io.bmagent.card.soft.net.TunnelReceiver;
 import io.bmagent.card.soft.net.Underlay;
 import io.bmagent.card.soft.net.packet.Vxlan;
 import io.bmagent.net.Ipv4Address;
@@ -25,7 +25,7 @@ public final class UdpUnderlay implements Underlay {
 
   private final Channel channel;
   private final int port;
-  private volatile FrameSink receiver;
+  private volatile TunnelReceiver receiver;
 
   /**
    * Binds to {@code local} and {@code port} (4789 in production; tests may choose another, or 0 for any), and
@@ -41,14 +41,15 @@ public final class UdpUnderlay implements Underlay {
 
           @Override
           protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket msg) {
-            FrameSink r = receiver;
+            TunnelReceiver r = receiver;
             ByteBuf content = msg.content();
             int n = content.readableBytes();
-            if (r == null || n > scratch.length) {
+            byte[] from = msg.sender().getAddress().getAddress();
+            if (r == null || n > scratch.length || from.length != 4) {
               return;
             }
             content.getBytes(content.readerIndex(), scratch, 0, n);
-            r.send(scratch, 0, n);
+            r.receive(Ipv4Address.fromBytes(from, 0).value(), scratch, 0, n);
           }
         })
         .bind(new InetSocketAddress(address(local.value()), port)).sync().channel();
@@ -66,7 +67,7 @@ public final class UdpUnderlay implements Underlay {
   }
 
   @Override
-  public void start(FrameSink r) {
+  public void start(TunnelReceiver r) {
     receiver = r;
   }
 

@@ -33,7 +33,10 @@ class UdpUnderlayTest {
       int port = first.localAddress().getPort();
       try (UdpUnderlay second = new UdpUnderlay(new Ipv4Address(b), port, group)) {
         BlockingQueue<byte[]> got = new ArrayBlockingQueue<>(4);
-        second.start((buf, off, len) -> got.add(Arrays.copyOfRange(buf, off, off + len)));
+        second.start((from, buf, off, len) -> {
+          assertEquals(a, from);
+          got.add(Arrays.copyOfRange(buf, off, off + len));
+        });
         byte[] packet = new byte[8 + 60];
         Vxlan.write(packet, 0, 4242);
         packet[20] = 42;
