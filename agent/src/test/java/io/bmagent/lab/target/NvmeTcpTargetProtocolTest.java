@@ -173,4 +173,21 @@ class NvmeTcpTargetProtocolTest {
             assertEquals(256, cqe.dw0() >>> 16);
         }
     }
+
+    @Test
+    void silentHostIsDroppedAfterKeepAliveTimeout() throws Exception {
+        try (RawHost h = new RawHost(target.port())) {
+            h.send(new IcReqPdu(0, 0, false, false, 0));
+            h.next(IcRespPdu.class);
+            Cqe c = command(h, NvmeCommands.connect(0, 32, 200), 1,
+                    NvmeCommands.connectData(ByteBufAllocator.DEFAULT, hostId, 0xFFFF, NQN, HOST));
+            assertTrue(c.ok());
+            assertEquals(1, target.subsystem(NQN).controllerCount());
+            assertEquals("closed", h.received.poll(30, java.util.concurrent.TimeUnit.SECONDS));
+            for (int i = 0; i < 1000 && target.subsystem(NQN).controllerCount() > 0; i++) {
+                Thread.sleep(10);
+            }
+            assertEquals(0, target.subsystem(NQN).controllerCount());
+        }
+    }
 }
