@@ -245,4 +245,37 @@ class NvmeTcpControllerTest {
             buf.release();
         }
     }
+
+    /** A peer that accepts TCP but never answers ICReq must not hang the initiator. */
+    @Test
+    void silentPeerFailsTheConnectWithinTheLossTimeout() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0)) {
+            Thread acceptor = new Thread(() -> {
+                List<java.net.Socket> held = new ArrayList<>();
+                try {
+                    while (true) {
+                        held.add(silent.accept());
+                    }
+                } catch (java.io.IOException closed) {
+                    held.forEach(s -> {
+                        try {
+                            s.close();
+                        } catch (java.io.IOException ignored) {
+                            // closing a socket the peer already dropped
+                        }
+                    });
+                }
+            });
+            acceptor.start();
+            NvmeTcpController c = new NvmeTcpController(new NvmeTcpControllerConfig("127.0.0.1",
+                    silent.getLocalPort(), NQN, HOST).commandTimeoutMillis(200).controllerLossTimeoutMillis(800)
+                    .reconnectDelayMillis(20, 100));
+            closeables.add(0, c);
+            CompletionException e = assertThrows(CompletionException.class, () -> c.connect().join());
+            assertTrue(e.getCause().getMessage().contains("down for"), e.getCause().getMessage());
+            assertEquals(PathState.FAILED, c.state());
+            silent.close();
+            acceptor.join();
+        }
+    }
 }
