@@ -13,8 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -28,7 +28,7 @@ final class Association {
     private static final int ADMIN_DEPTH = 31;
     private static final int MAX_C2H_DATA = 16 << 20;
     final List<NvmeTcpQueue> queues = new ArrayList<>();
-    final Map<Integer, NamespaceInfo> namespaces = new TreeMap<>();
+    final Map<Integer, NamespaceInfo> namespaces = new ConcurrentSkipListMap<>();
     ControllerInfo info;
     private final NvmeTcpControllerConfig config;
     private final EventLoopGroup group;
@@ -201,13 +201,15 @@ final class Association {
                 java.util.Comparator.comparingInt(q -> q.qid)));
     }
 
-    private CompletableFuture<Void> identifyNamespaces() {
+    /** Active namespace list (CNS 02h), then Identify Namespace for each; also used to rescan. */
+    CompletableFuture<Void> identifyNamespaces() {
         return identify(Nvme.CNS_ACTIVE_NSIDS, 0).thenCompose(list -> {
             List<Integer> ids = new ArrayList<>();
             for (int i = 0; i < 1024 && list.getIntLE(i * 4) != 0; i++) {
                 ids.add(list.getIntLE(i * 4));
             }
             list.release();
+            namespaces.keySet().retainAll(ids);
             CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
             for (int nsid : ids) {
                 chain = chain.thenCompose(v -> identify(Nvme.CNS_NAMESPACE, nsid).thenAccept(p -> {

@@ -241,7 +241,16 @@ class NvmeTcpControllerTest {
         ByteBuf cloned = Unpooled.buffer();
         b.read(clone, 0, 4, cloned).join();
         assertPattern(cloned, 4, 1);
-        for (ByteBuf buf : List.of(v1, v2, dst, cloned)) {
+        assertNull(a.namespace(clone));
+        a.rescan().join();
+        ByteBuf viaRescan = Unpooled.buffer();
+        a.read(clone, 0, 4, viaRescan).join();
+        assertPattern(viaRescan, 4, 1);
+        CompletionException unknown = assertThrows(CompletionException.class, () -> a.flush(99).join());
+        assertEquals(Nvme.SC_INVALID_NAMESPACE, ((NvmeException) unknown.getCause()).statusCode());
+        assertInstanceOf(IllegalArgumentException.class,
+                assertThrows(CompletionException.class, () -> a.read(99, 0, 1, viaRescan).join()).getCause());
+        for (ByteBuf buf : List.of(v1, v2, dst, cloned, viaRescan)) {
             buf.release();
         }
     }
