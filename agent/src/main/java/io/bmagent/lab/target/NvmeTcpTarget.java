@@ -31,6 +31,7 @@ public final class NvmeTcpTarget implements AutoCloseable {
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private Channel server;
     private int port;
+    private volatile boolean hung;
 
     public NvmeTcpTarget(TargetOptions options) {
         this.options = options;
@@ -59,6 +60,7 @@ public final class NvmeTcpTarget implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.add(ch);
+                        ch.config().setAutoRead(!hung);
                         PduCodecConfig codec = new PduCodecConfig(false, maxData);
                         ch.pipeline().addLast(new NvmeTcpPduEncoder(codec), new NvmeTcpPduDecoder(codec),
                                 new TargetConnection(NvmeTcpTarget.this, options, codec));
@@ -76,6 +78,18 @@ public final class NvmeTcpTarget implements AutoCloseable {
             server = null;
         }
         connections.close().sync();
+    }
+
+    /**
+     * Stops (or resumes) reading from every connection, current and new, while keeping them open:
+     * a storage node that hangs rather than dies, which only command timeouts can detect.
+     */
+    public void hang(boolean hang) {
+        hung = hang;
+        for (Channel ch : connections) {
+            // On the channel's loop, so no read is in flight once this returns.
+            ch.eventLoop().submit(() -> ch.config().setAutoRead(!hang)).syncUninterruptibly();
+        }
     }
 
     public synchronized boolean running() {

@@ -287,4 +287,27 @@ class NvmeTcpControllerTest {
             acceptor.join();
         }
     }
+
+    /** A hung target is only noticed by the command timeout; the write is re-issued once it is back. */
+    @Test
+    void commandTimeoutRecoversFromAHungTarget() throws Exception {
+        target(new TargetOptions());
+        NvmeTcpController a = controller(config().commandTimeoutMillis(300).keepAliveTimeoutMillis(0)
+                .maxAttempts(100).controllerLossTimeoutMillis(60_000));
+        target.hang(true);
+        ByteBuf src = pattern(1, 42);
+        CompletableFuture<Void> write = a.write(1, 7, 1, src);
+        for (int i = 0; i < 3000 && a.counters().timeouts() == 0; i++) {
+            Thread.sleep(10);
+        }
+        assertTrue(a.counters().timeouts() >= 1);
+        assertFalse(write.isDone());
+        target.hang(false);
+        write.get(60, TimeUnit.SECONDS);
+        ByteBuf dst = Unpooled.buffer();
+        a.read(1, 7, 1, dst).join();
+        assertPattern(dst, 1, 42);
+        src.release();
+        dst.release();
+    }
 }
