@@ -18,6 +18,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The lab NVMe/TCP target. Subsystems and namespaces survive {@link #stop()}; connections and
@@ -103,7 +104,7 @@ public final class NvmeTcpTarget implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         stop();
-        group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).sync();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
         subsystems.values().forEach(Subsystem::closeAll);
     }
 }

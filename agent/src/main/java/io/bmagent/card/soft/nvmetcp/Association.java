@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -11,6 +12,7 @@ import io.netty.channel.socket.SocketChannel;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -95,7 +97,7 @@ final class Association {
                                 + config.port + ": " + cf.cause().getMessage(), cf.cause()));
                         return;
                     }
-                    Channel ch = ((io.netty.channel.ChannelFuture) cf).channel();
+                    Channel ch = ((ChannelFuture) cf).channel();
                     synchronized (queues) {
                         queues.add(qid == 0 ? 0 : queues.size(), q);
                     }
@@ -198,7 +200,7 @@ final class Association {
             })));
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenRun(() -> queues.sort(
-                java.util.Comparator.comparingInt(q -> q.qid)));
+                Comparator.comparingInt(q -> q.qid)));
     }
 
     /** Active namespace list (CNS 02h), then Identify Namespace for each; also used to rescan. */
