@@ -203,6 +203,11 @@ public final class NvmeTcpController implements AutoCloseable {
 
     /** Commands whose connection died; runs on any queue loop, so hop to ours. */
     private void orphaned(List<NvmeCommand> lost) {
+        if (state == PathState.CLOSED) {
+            // Our loop may already be shutting down; fail here rather than risk a rejected hop.
+            lost.forEach(c -> c.future.completeExceptionally(failure()));
+            return;
+        }
         loop.execute(() -> {
             for (NvmeCommand c : lost) {
                 if (!c.reissue) {
