@@ -106,6 +106,14 @@ class NvmeTcpTargetProtocolTest {
             assertEquals(1, list.getIntLE(0));
             assertEquals(0, list.getIntLE(4));
             list.release();
+            readData(admin, NvmeCommands.identify(Nvme.CNS_CSI_CONTROLLER, 0), 20, 4096).release();
+            ByteBuf descs = readData(admin, NvmeCommands.identify(Nvme.CNS_NS_DESCRIPTORS, 1), 21, 4096);
+            assertEquals(2, descs.getByte(0));
+            assertEquals(16, descs.getByte(1));
+            byte[] nguid = new byte[16];
+            descs.getBytes(4, nguid);
+            assertArrayEquals(ns.nguid(), nguid);
+            descs.release();
             Cqe q = command(admin, NvmeCommands.setNumberOfQueues(2), 8, null);
             assertEquals(0x00010001L, q.dw0());
             assertTrue(command(admin, NvmeCommands.keepAlive(), 9, null).ok());
