@@ -57,6 +57,11 @@ public final class StatusBook {
     statuses.remove(key(resourceType, id));
   }
 
+  /** Forgets every resource of a type, as when the instance is deprovisioned. */
+  void forgetAll(String resourceType) {
+    statuses.keySet().removeIf(k -> k.startsWith(resourceType + "/"));
+  }
+
   public PowerState power() {
     return power;
   }
