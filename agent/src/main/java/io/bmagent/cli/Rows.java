@@ -83,8 +83,10 @@ final class Rows {
   /** One event on one line, oldest first, so a watch reads like a log. */
   static String event(Event e) {
     Instant time = Instant.ofEpochSecond(e.getTime().getSeconds(), e.getTime().getNanos());
-    StringBuilder b = new StringBuilder().append(time).append(' ').append(shortName(e.getType(), "EVENT_TYPE_"))
-        .append(' ').append(e.getResourceType()).append('/').append(e.getResourceId());
+    StringBuilder b = new StringBuilder().append(time).append(' ').append(shortName(e.getType(), "EVENT_TYPE_"));
+    if (!e.getResourceType().isEmpty()) {
+      b.append(' ').append(e.getResourceType()).append('/').append(e.getResourceId());
+    }
     for (String part : new String[] {e.getPhase(), e.getReason(), e.getMessage()}) {
       if (!part.isEmpty()) {
         b.append(' ').append(part);
