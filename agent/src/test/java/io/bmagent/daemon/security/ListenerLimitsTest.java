@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bmagent.api.v1.AgentServiceGrpc;
 import io.bmagent.api.v1.GetInventoryRequest;
+import io.bmagent.api.v1.WatchEventsRequest;
 import io.bmagent.daemon.AgentConfig;
 import io.bmagent.testing.AgentFixture;
 import io.bmagent.testing.MemoryCard;
@@ -26,9 +27,13 @@ class ListenerLimitsTest {
   @TempDir Path dir;
 
   private static Status.Code call(ManagedChannel channel) {
+    return code(() -> AgentServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+        .getInventory(GetInventoryRequest.getDefaultInstance()));
+  }
+
+  private static Status.Code code(Runnable call) {
     try {
-      AgentServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
-          .getInventory(GetInventoryRequest.getDefaultInstance());
+      call.run();
       return Status.Code.OK;
     } catch (StatusRuntimeException e) {
       return e.getStatus().getCode();
@@ -51,6 +56,22 @@ class ListenerLimitsTest {
       }
       assertEquals(50, refused);
       assertEquals(Status.Code.OK, call(other.channel()), "another address has its own bucket");
+    }
+  }
+
+  @Test
+  void aConnectionAtItsCallLimitWaitsWhileOtherConnectionsAreServed() throws Exception {
+    AgentConfig config = AgentConfig.forTests(dir);
+    ListenerSecurity s = config.security();
+    config = config.withSecurity(new ListenerSecurity(null, null, s.localUids(), 1, s.handlerThreads()));
+    try (AgentFixture f = new AgentFixture(config, new MemoryCard());
+        TestChannels other = TestChannels.from("127.0.0.1", f.agent.port())) {
+      AgentServiceGrpc.newBlockingStub(f.channel).watchEvents(WatchEventsRequest.getDefaultInstance());
+      AgentFixture.awaitTrue(() -> f.agent.events().subscriberCount() == 1, "the stream holds the only call slot");
+      // The client queues the call until the connection has a free slot, which never comes while the stream is open.
+      assertEquals(Status.Code.DEADLINE_EXCEEDED, code(() -> AgentServiceGrpc.newBlockingStub(f.channel)
+          .withDeadlineAfter(1, TimeUnit.SECONDS).getInventory(GetInventoryRequest.getDefaultInstance())));
+      assertEquals(Status.Code.OK, call(other.channel()), "another connection has its own slots");
     }
   }
 
