@@ -60,9 +60,9 @@ public final class Agent implements AutoCloseable {
       health.setStatus("", ServingStatus.SERVING);
       log.info("first reconcile pass done; serving");
     });
-    servers.add(Listeners.tcp(config.listen(), services));
+    servers.add(Listeners.tcp(config.listen(), services, config.security()));
     if (config.socket() != null) {
-      servers.add(Listeners.unix(config.socket(), services));
+      servers.add(Listeners.unix(config.socket(), services, config.security()));
     }
   }
 

@@ -3,6 +3,8 @@ package io.bmagent.daemon;
 import io.bmagent.card.Card;
 import io.bmagent.card.CardProvider;
 import io.bmagent.card.CardProviders;
+import io.bmagent.daemon.security.ListenerSecurity;
+import io.bmagent.daemon.security.SecurityOptions;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -14,6 +16,7 @@ import java.util.concurrent.Callable;
 import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The {@code bm-agent} command: runs the agent until SIGTERM or SIGINT. */
@@ -51,18 +54,23 @@ public final class Main implements Callable<Integer> {
       description = "How often to diff everything against the card, e.g. 30s, 5m; 0 for never.")
   String resync;
 
+  @Mixin
+  SecurityOptions security;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new Main()).execute(args));
   }
 
   @Override
   public Integer call() throws Exception {
+    ListenerSecurity listeners = security.toSecurity();
     CardProviders providers = CardProviders.installed();
     CardProvider provider = providers.choose(card.equals("auto") ? Optional.empty() : Optional.of(card));
     log.info(() -> "opening card driver " + provider.name());
     Card opened = provider.open(cardOptions);
     AgentConfig config = new AgentConfig(stateDir, address(listen),
-        socket != null ? socket : stateDir.resolve("agent.sock"), hostNqn, duration(resync), Clock.systemUTC());
+        socket != null ? socket : stateDir.resolve("agent.sock"), hostNqn, duration(resync), Clock.systemUTC(),
+        listeners);
     Agent agent = Agent.start(config, opened);
     Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "shutdown"));
     System.out.printf("bm-agent %s serving on %s:%d and %s with the %s card%n", Agent.VERSION,
