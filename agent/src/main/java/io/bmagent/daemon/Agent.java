@@ -20,8 +20,10 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -39,8 +41,10 @@ public final class Agent implements AutoCloseable {
   private final StateHolder state;
   private final StatusBook book;
   private final EventLog events;
+  private final AgentConfig config;
 
   private Agent(AgentConfig config, Card card) {
+    this.config = config;
     this.card = card;
     this.store = StateStore.open(config.stateDir());
     this.state = StateHolder.load(store, config.clock());
@@ -83,6 +87,16 @@ public final class Agent implements AutoCloseable {
 
   public int port() {
     return ((InetSocketAddress) servers.get(0).getListenSockets().get(0)).getPort();
+  }
+
+  /** The bound address of the control-plane API. */
+  public InetSocketAddress address() {
+    return (InetSocketAddress) servers.get(0).getListenSockets().get(0);
+  }
+
+  /** The Unix domain socket for local tools, if it has one. */
+  public Optional<Path> socket() {
+    return Optional.ofNullable(config.socket());
   }
 
   public Reconciler reconciler() {
