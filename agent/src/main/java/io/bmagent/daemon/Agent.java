@@ -8,6 +8,10 @@ import io.bmagent.domain.NetworkManager;
 import io.bmagent.domain.StateHolder;
 import io.bmagent.domain.VolumeManager;
 import io.bmagent.events.EventLog;
+import io.bmagent.metrics.AgentMetrics;
+import io.bmagent.metrics.CardStatusMetrics;
+import io.bmagent.metrics.Metrics;
+import io.bmagent.metrics.MetricsServer;
 import io.bmagent.reconcile.Backoff;
 import io.bmagent.reconcile.CardAccess;
 import io.bmagent.reconcile.Reconciler;
@@ -15,6 +19,8 @@ import io.bmagent.reconcile.StatusBook;
 import io.bmagent.store.StateStore;
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -42,6 +48,9 @@ public final class Agent implements AutoCloseable {
   private final StatusBook book;
   private final EventLog events;
   private final AgentConfig config;
+  // Operations: metrics for every call and the card's observed state; the endpoint only when configured.
+  private final Metrics metrics = new Metrics();
+  private MetricsServer metricsServer;
 
   private Agent(AgentConfig config, Card card) {
     this.config = config;
@@ -59,6 +68,10 @@ public final class Agent implements AutoCloseable {
         new MappingManager(state, card.info().limits().maxVpcMappings()), book, card.info(), events, VERSION));
     services.add(health.getHealthService());
     services.add(ProtoReflectionServiceV1.newInstance());
+    metrics.bind(new AgentMetrics(reconciler, events));
+    CardStatusMetrics.register(book, metrics);
+    ServerInterceptor[] operations = {metrics.grpcInterceptor()};
+    services.replaceAll(s -> (BindableService) () -> ServerInterceptors.intercept(s, operations));
     health.setStatus("", ServingStatus.NOT_SERVING);
     reconciler.firstPass().thenRun(() -> {
       health.setStatus("", ServingStatus.SERVING);
@@ -76,6 +89,9 @@ public final class Agent implements AutoCloseable {
     try {
       for (Server s : agent.servers) {
         s.start();
+      }
+      if (config.metricsListen() != null) {
+        agent.metricsServer = MetricsServer.start(config.metricsListen(), agent.metrics);
       }
     } catch (IOException | RuntimeException e) {
       agent.close();
@@ -97,6 +113,15 @@ public final class Agent implements AutoCloseable {
   /** The Unix domain socket for local tools, if it has one. */
   public Optional<Path> socket() {
     return Optional.ofNullable(config.socket());
+  }
+
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  /** The bound address of the Prometheus endpoint, if it has one. */
+  public Optional<InetSocketAddress> metricsAddress() {
+    return Optional.ofNullable(metricsServer).map(MetricsServer::address);
   }
 
   public Reconciler reconciler() {
@@ -138,8 +163,12 @@ public final class Agent implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    if (metricsServer != null) {
+      metricsServer.close();
+    }
     reconciler.close();
     card.close();
     store.close();
+    metrics.close();
   }
 }

@@ -12,9 +12,20 @@ import java.time.Duration;
  * @param socket the Unix domain socket for local tools, or null for none
  * @param hostNqn the NQN the card presents to storage targets when a volume names none
  * @param resync how often the reconciler diffs everything against the card to catch drift; zero for never
+ * @param metricsListen the TCP address of the Prometheus endpoint ({@code GET /metrics}), or null for none
  */
 public record AgentConfig(Path stateDir, InetSocketAddress listen, Path socket, String hostNqn, Duration resync,
-    Clock clock) {
+    Clock clock, InetSocketAddress metricsListen) {
+
+  /** Without a metrics endpoint. */
+  public AgentConfig(Path stateDir, InetSocketAddress listen, Path socket, String hostNqn, Duration resync,
+      Clock clock) {
+    this(stateDir, listen, socket, hostNqn, resync, clock, null);
+  }
+
+  public AgentConfig withMetricsListen(InetSocketAddress address) {
+    return new AgentConfig(stateDir, listen, socket, hostNqn, resync, clock, address);
+  }
 
   public static final String DEFAULT_HOST_NQN = "nqn.2014-08.org.nvmexpress:uuid:bm-agent";
 

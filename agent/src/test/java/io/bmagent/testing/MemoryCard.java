@@ -52,6 +52,7 @@ public final class MemoryCard implements Card {
   private volatile PowerState power = PowerState.OFF;
   private volatile CardListener listener = e -> { };
   private PortConfig port;
+  private volatile PortStats portStats = PortStats.ZERO;
   private int nextSlot = 1;
 
   /** Fails the next {@code count} calls of {@code op} with a retryable I/O error. */
@@ -76,6 +77,17 @@ public final class MemoryCard implements Card {
     devices.put(volumeId, new BlockDeviceState(d.config(), d.slot(), state, d.frozen(), d.stats()));
     listener.onEvent(new CardEvent(state == PathState.CONNECTED ? CardEvent.Kind.PATH_UP : CardEvent.Kind.PATH_DOWN,
         volumeId, "path " + state));
+  }
+
+  /** Sets a device's I/O counters, as traffic from the host would. */
+  public synchronized void setStats(String volumeId, BlockDeviceStats stats) {
+    BlockDeviceState d = devices.get(volumeId);
+    devices.put(volumeId, new BlockDeviceState(d.config(), d.slot(), d.pathState(), d.frozen(), stats));
+  }
+
+  /** Sets the port's counters, as traffic from and to the host would. */
+  public void setPortStats(PortStats stats) {
+    portStats = stats;
   }
 
   private void call(String op) {
@@ -187,7 +199,7 @@ public final class MemoryCard implements Card {
     return new NetworkPort() {
       @Override
       public synchronized Optional<PortState> port() {
-        return Optional.ofNullable(port).map(p -> new PortState(p, PortStats.ZERO));
+        return Optional.ofNullable(port).map(p -> new PortState(p, portStats));
       }
 
       @Override
