@@ -1,6 +1,7 @@
 package io.bmagent.daemon;
 
 import io.bmagent.api.Services;
+import io.bmagent.audit.AuditInterceptor;
 import io.bmagent.card.Card;
 import io.bmagent.domain.InstanceManager;
 import io.bmagent.domain.MappingManager;
@@ -48,7 +49,8 @@ public final class Agent implements AutoCloseable {
   private final StatusBook book;
   private final EventLog events;
   private final AgentConfig config;
-  // Operations: metrics for every call and the card's observed state; the endpoint only when configured.
+  // Operations: metrics and an audit line for every call, metrics of the card's observed state; the endpoint only
+  // when configured.
   private final Metrics metrics = new Metrics();
   private MetricsServer metricsServer;
 
@@ -70,7 +72,7 @@ public final class Agent implements AutoCloseable {
     services.add(ProtoReflectionServiceV1.newInstance());
     metrics.bind(new AgentMetrics(reconciler, events));
     CardStatusMetrics.register(book, metrics);
-    ServerInterceptor[] operations = {metrics.grpcInterceptor()};
+    ServerInterceptor[] operations = {metrics.grpcInterceptor(), new AuditInterceptor()};
     services.replaceAll(s -> (BindableService) () -> ServerInterceptors.intercept(s, operations));
     health.setStatus("", ServingStatus.NOT_SERVING);
     reconciler.firstPass().thenRun(() -> {

@@ -1,5 +1,6 @@
 package io.bmagent.daemon;
 
+import io.bmagent.audit.KeyValueFormatter;
 import io.bmagent.card.Card;
 import io.bmagent.card.CardProvider;
 import io.bmagent.card.CardProviders;
@@ -56,6 +57,7 @@ public final class Main implements Callable<Integer> {
   String metricsListen;
 
   public static void main(String[] args) {
+    KeyValueFormatter.install();
     System.exit(new CommandLine(new Main()).execute(args));
   }
 
