@@ -62,6 +62,7 @@ public final class MetricsServer implements AutoCloseable {
             }
           })
           .bind(address).sync().channel();
+      log.info(() -> "serving metrics on http://" + ch.localAddress() + "/metrics");
       return new MetricsServer(group, ch);
     } catch (InterruptedException e) {
       group.shutdownGracefully(0, 0, TimeUnit.SECONDS);

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bmagent.api.v1.AgentServiceGrpc;
+import io.bmagent.api.v1.AttachVolumeRequest;
+import io.bmagent.api.v1.DetachVolumeRequest;
 import io.bmagent.api.v1.Event;
 import io.bmagent.api.v1.InstancePhase;
 import io.bmagent.api.v1.ProvisionInstanceRequest;
+import io.bmagent.api.v1.VolumeRole;
 import io.bmagent.api.v1.WatchEventsRequest;
 import io.bmagent.card.BlockDeviceStats;
 import io.bmagent.card.PortStats;
@@ -103,6 +106,21 @@ class MetricsEndpointTest {
     assertEquals(3, s.require("bmagent_port_dropped_packets_total", Map.of("reason", "acl")));
     assertEquals(1, s.require("bmagent_port_dropped_packets_total", Map.of("reason", "spoofed")));
     assertEquals(7, s.require("bmagent_port_conntrack_entries", Map.of()));
+  }
+
+  @Test
+  void aDetachedVolumeLeavesTheScrape() throws Exception {
+    f.instances.provisionInstance(Specs.provision(false));
+    f.awaitPhase(InstancePhase.INSTANCE_PHASE_STOPPED);
+    f.volumes.attachVolume(AttachVolumeRequest.newBuilder()
+        .setSpec(Specs.volume("vol-d1", VolumeRole.VOLUME_ROLE_DATA)).build());
+    Map<String, String> d1 = Map.of("volume", "vol-d1");
+    AgentFixture.awaitTrue(() -> scrape().value("bmagent_volume_path_connected", d1).orElse(0) == 1,
+        "the data volume's meters");
+    f.volumes.detachVolume(DetachVolumeRequest.newBuilder().setVolumeId("vol-d1").build());
+    AgentFixture.awaitTrue(() -> scrape().value("bmagent_volume_path_connected", d1).isEmpty(),
+        "the data volume's meters gone");
+    assertEquals(1, Scrape.of(uri).require("bmagent_volume_path_connected", Map.of("volume", "vol-boot")));
   }
 
   @Test
