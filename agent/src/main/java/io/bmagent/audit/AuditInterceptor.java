@@ -10,6 +10,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.Set;
@@ -98,7 +99,7 @@ public final class AuditInterceptor implements ServerInterceptor {
   private static LogFields line(ServerCall<?, ?> call, Message request, Status.Code code, long nanos) {
     SocketAddress peer = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
     return LogFields.of("method", call.getMethodDescriptor().getFullMethodName())
-        .and("peer", peer)
+        .and("peer", peer instanceof InetSocketAddress a ? a.getHostString() + ":" + a.getPort() : peer)
         .and("principal", principal(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION)))
         .and("request_id", request == null ? null : requestId(request))
         .and("resource", request == null ? null : resource(request))

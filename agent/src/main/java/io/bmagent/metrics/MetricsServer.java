@@ -62,7 +62,8 @@ public final class MetricsServer implements AutoCloseable {
             }
           })
           .bind(address).sync().channel();
-      log.info(() -> "serving metrics on http://" + ch.localAddress() + "/metrics");
+      InetSocketAddress bound = (InetSocketAddress) ch.localAddress();
+      log.info(() -> "serving metrics on http://" + bound.getHostString() + ":" + bound.getPort() + "/metrics");
       return new MetricsServer(group, ch);
     } catch (InterruptedException e) {
       group.shutdownGracefully(0, 0, TimeUnit.SECONDS);

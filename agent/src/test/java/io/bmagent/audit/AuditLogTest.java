@@ -79,7 +79,7 @@ class AuditLogTest {
     String line = lines.get(0);
     assertTrue(line.startsWith("ts="), line);
     assertTrue(line.contains(" level=INFO logger=bmagent.audit msg=audit method=bmagent.v1.InstanceService/"
-        + "ProvisionInstance peer=/127.0.0.1:"), line);
+        + "ProvisionInstance peer=127.0.0.1:"), line);
     assertTrue(line.contains(" resource=i-1 code=OK duration_ms="), line);
     assertTrue(line.contains("dhchap_secret: \\\"" + Redactor.REDACTED + "\\\""), line);
     assertFalse(line.contains(SECRET), line);

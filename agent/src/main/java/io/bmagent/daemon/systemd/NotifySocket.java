@@ -29,6 +29,7 @@ public final class NotifySocket implements AutoCloseable {
   private final DomainSocketAddress target;
   private final EventLoopGroup group;
   private final Channel channel;
+  private volatile boolean failing;
 
   private NotifySocket(String name) {
     this.name = name;
@@ -67,8 +68,16 @@ public final class NotifySocket implements AutoCloseable {
     var packet = new DomainDatagramPacket(Unpooled.copiedBuffer(message, StandardCharsets.UTF_8), target);
     ChannelFuture f = channel.writeAndFlush(packet);
     if (!f.awaitUninterruptibly(2, TimeUnit.SECONDS) || !f.isSuccess()) {
-      log.warning(() -> "cannot notify systemd at " + name + ": " + (f.cause() == null ? "timeout" : f.cause()));
+      // Once per outage, not once per watchdog tick.
+      if (!failing) {
+        failing = true;
+        log.warning(() -> "cannot notify systemd at " + name + ": " + (f.cause() == null ? "timeout" : f.cause()));
+      }
       return false;
+    }
+    if (failing) {
+      failing = false;
+      log.info(() -> "notifying systemd at " + name + " again");
     }
     return true;
   }

@@ -72,6 +72,14 @@ class NotifyTest {
   }
 
   @Test
+  void aMissingSystemdIsLoggedNotThrown() {
+    try (NotifySocket socket = NotifySocket.open(dir.resolve("nobody-listens.sock").toString())) {
+      assertFalse(socket.send("STATUS=lost"));
+      assertFalse(socket.send("WATCHDOG=1"));
+    }
+  }
+
+  @Test
   void withoutNotifySocketNothingHappens() {
     try (SystemdNotifier notifier = SystemdNotifier.fromEnvironment(Map.of("WATCHDOG_USEC", "1000"))) {
       assertFalse(notifier.enabled());
