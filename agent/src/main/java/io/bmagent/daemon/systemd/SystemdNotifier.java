@@ -1,6 +1,7 @@
 package io.bmagent.daemon.systemd;
 
 import io.bmagent.daemon.Agent;
+import io.bmagent.reconcile.StatusBook;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.netty.channel.EventLoopGroup;
@@ -15,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -29,6 +32,7 @@ public final class SystemdNotifier implements AutoCloseable {
   private static final Logger log = Logger.getLogger(SystemdNotifier.class.getName());
   /** The self health check's deadline: generous for a loaded card, short against the watchdog's period. */
   private static final Duration MAX_HEALTH_DEADLINE = Duration.ofSeconds(5);
+  private static final Duration STATUS_PERIOD = Duration.ofSeconds(1);
 
   private final NotifySocket socket;
   private final Optional<Duration> watchdogTimeout;
@@ -71,7 +75,9 @@ public final class SystemdNotifier implements AutoCloseable {
     if (closed) {
       return;
     }
-    send("READY=1\nSTATUS=serving on port " + agent.port() + "; first reconcile pass done");
+    String line = statusLine(agent);
+    send("READY=1\nSTATUS=" + line);
+    startStatusLines(agent, line);
     watchdogTimeout.ifPresent(timeout -> {
       Duration interval = timeout.dividedBy(2);
       Duration deadline = interval.dividedBy(2).compareTo(MAX_HEALTH_DEADLINE) < 0
@@ -82,6 +88,38 @@ public final class SystemdNotifier implements AutoCloseable {
       watchdog.start();
       log.info(() -> "systemd watchdog: pinging every " + interval.toMillis() + "ms while healthy");
     });
+  }
+
+  /**
+   * What {@code systemctl status} shows while serving: the host's power, the devices and the NIC as the reconciler last
+   * observed them. Polled, because a subscription to the event log would count as a client in the metrics; sent only
+   * when it changes.
+   */
+  static String statusLine(Agent agent) {
+    StatusBook book = agent.statusBook();
+    int volumes = book.devices().size();
+    return "serving on port " + agent.port() + "; host power " + book.power() + "; " + volumes
+        + (volumes == 1 ? " volume" : " volumes") + "; NIC " + (book.port().isPresent() ? "up" : "absent");
+  }
+
+  private void startStatusLines(Agent agent, String first) {
+    ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "systemd-status");
+      t.setDaemon(true);
+      return t;
+    });
+    resources.add(0, () -> {
+      poller.shutdownNow();
+      poller.awaitTermination(2, TimeUnit.SECONDS);
+    });
+    String[] last = {first};
+    poller.scheduleWithFixedDelay(() -> {
+      String line = statusLine(agent);
+      if (!line.equals(last[0])) {
+        last[0] = line;
+        send("STATUS=" + line);
+      }
+    }, STATUS_PERIOD.toMillis(), STATUS_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -104,8 +142,12 @@ public final class SystemdNotifier implements AutoCloseable {
     return channel;
   }
 
-  /** Tells systemd the agent is shutting down, so a slow drain is not mistaken for a hang. */
-  public void stopping() {
+  /**
+   * Tells systemd the agent is shutting down, so a slow drain is not mistaken for a hang; the watchdog and the status
+   * lines end first, since a draining server reports NOT_SERVING by design.
+   */
+  public synchronized void stopping() {
+    closeResources();
     send("STOPPING=1\nSTATUS=stopping");
   }
 
@@ -120,8 +162,7 @@ public final class SystemdNotifier implements AutoCloseable {
     return watchdog;
   }
 
-  @Override
-  public synchronized void close() {
+  private void closeResources() {
     closed = true;
     if (watchdog != null) {
       watchdog.close();
@@ -133,6 +174,12 @@ public final class SystemdNotifier implements AutoCloseable {
         log.fine(() -> "closing " + r + ": " + e);
       }
     }
+    resources.clear();
+  }
+
+  @Override
+  public synchronized void close() {
+    closeResources();
     if (socket != null) {
       socket.close();
     }

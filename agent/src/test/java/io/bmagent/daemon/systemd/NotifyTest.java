@@ -8,6 +8,7 @@ import io.bmagent.daemon.Agent;
 import io.bmagent.daemon.AgentConfig;
 import io.bmagent.testing.AgentFixture;
 import io.bmagent.testing.MemoryCard;
+import io.bmagent.testing.Specs;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -130,6 +131,14 @@ class NotifyTest {
       List<String> between = new ArrayList<>();
       systemd.messages().subList(stuck, recovered).forEach(m -> between.add(m.text()));
       assertFalse(between.contains("WATCHDOG=1"), "pinged while stuck: " + between);
+
+      int now = systemd.messages().size();
+      f.instances.provisionInstance(Specs.provision(true));
+      systemd.await(now, ("STATUS=serving on port " + f.agent.port() + "; host power ON; 1 volume; NIC up")::equals,
+          "a STATUS line for the running host");
+      notifier.stopping();
+      int stopping = systemd.await(now, "STOPPING=1\nSTATUS=stopping"::equals, "STOPPING=1");
+      assertEquals(stopping + 1, systemd.messages().size(), "nothing after STOPPING=1: " + systemd.messages());
     }
   }
 
