@@ -17,6 +17,13 @@ import java.time.Duration;
 public record AgentConfig(Path stateDir, InetSocketAddress listen, Path socket, String hostNqn, Duration resync,
     Clock clock, InetSocketAddress metricsListen) {
 
+  public static final String DEFAULT_HOST_NQN = "nqn.2014-08.org.nvmexpress:uuid:bm-agent";
+
+  public static AgentConfig forTests(Path stateDir) {
+    return new AgentConfig(stateDir, new InetSocketAddress("127.0.0.1", 0), null, DEFAULT_HOST_NQN, Duration.ZERO,
+        Clock.systemUTC());
+  }
+
   /** Without a metrics endpoint. */
   public AgentConfig(Path stateDir, InetSocketAddress listen, Path socket, String hostNqn, Duration resync,
       Clock clock) {
@@ -25,12 +32,5 @@ public record AgentConfig(Path stateDir, InetSocketAddress listen, Path socket, 
 
   public AgentConfig withMetricsListen(InetSocketAddress address) {
     return new AgentConfig(stateDir, listen, socket, hostNqn, resync, clock, address);
-  }
-
-  public static final String DEFAULT_HOST_NQN = "nqn.2014-08.org.nvmexpress:uuid:bm-agent";
-
-  public static AgentConfig forTests(Path stateDir) {
-    return new AgentConfig(stateDir, new InetSocketAddress("127.0.0.1", 0), null, DEFAULT_HOST_NQN, Duration.ZERO,
-        Clock.systemUTC());
   }
 }
