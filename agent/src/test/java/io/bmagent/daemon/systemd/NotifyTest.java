@@ -102,7 +102,7 @@ class NotifyTest {
   @Test
   void watchdogPingsStopWhileTheReconcilerIsStuckAndResumeAfter() throws Exception {
     Path sock = dir.resolve("notify.sock");
-    Map<String, String> env = Map.of("NOTIFY_SOCKET", sock.toString(), "WATCHDOG_USEC", "200000",
+    Map<String, String> env = Map.of("NOTIFY_SOCKET", sock.toString(), "WATCHDOG_USEC", "400000",
         "WATCHDOG_PID", Long.toString(ProcessHandle.current().pid()));
     try (NotifyReceiver systemd = new NotifyReceiver(sock.toString());
         AgentFixture f = new AgentFixture(dir.resolve("state"), new MemoryCard());
