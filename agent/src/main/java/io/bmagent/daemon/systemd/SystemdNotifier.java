@@ -22,9 +22,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * What the agent tells systemd, for a {@code Type=notify} unit: {@code STATUS=} lines while starting, {@code READY=1}
- * once the first reconcile pass is done (so dependent units start against a card in its desired state),
- * {@code STOPPING=1} on shutdown, and the {@link Watchdog} when the unit has {@code WatchdogSec=}. Outside systemd
+ * What the agent tells systemd, for a {@code Type=notify} unit: {@code STATUS=} lines while starting and on notable
+ * changes, {@code READY=1} once the first reconcile pass is done (so dependent units start against a card in its
+ * desired state), {@code STOPPING=1} on shutdown, and the {@link Watchdog} when the unit has {@code WatchdogSec=}. Outside systemd
  * (no {@code NOTIFY_SOCKET}) every method does nothing.
  */
 public final class SystemdNotifier implements AutoCloseable {
