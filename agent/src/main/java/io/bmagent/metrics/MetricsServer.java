@@ -25,9 +25,11 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -40,6 +42,8 @@ public final class MetricsServer implements AutoCloseable {
 
   private static final Logger log = Logger.getLogger(MetricsServer.class.getName());
   private static final int MAX_REQUEST_BYTES = 8192;
+  /** A kept-alive connection idle this long is closed: longer than any scrape interval, short for a stuck client. */
+  private static final Duration IDLE = Duration.ofMinutes(2);
 
   private final EventLoopGroup group;
   private final Channel channel;
@@ -57,8 +61,8 @@ public final class MetricsServer implements AutoCloseable {
           .childHandler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel c) {
-              c.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST_BYTES),
-                  new Handler(metrics));
+              c.pipeline().addLast(new ReadTimeoutHandler(IDLE.toSeconds(), TimeUnit.SECONDS), new HttpServerCodec(),
+                  new HttpObjectAggregator(MAX_REQUEST_BYTES), new Handler(metrics));
             }
           })
           .bind(address).sync().channel();

@@ -53,8 +53,28 @@ class AuditLogTest {
     }
   };
 
+  /** Every log record of the JVM while a test runs, formatted, to look for a leaked secret anywhere. */
+  final List<String> all = new CopyOnWriteArrayList<>();
+  final Handler everything = new Handler() {
+    final KeyValueFormatter format = new KeyValueFormatter();
+
+    @Override
+    public void publish(LogRecord r) {
+      all.add(format.format(r));
+    }
+
+    @Override
+    public void flush() {
+    }
+
+    @Override
+    public void close() {
+    }
+  };
+
   @BeforeEach
   void start() throws Exception {
+    Logger.getLogger("").addHandler(everything);
     audit.addHandler(capture);
     f = new AgentFixture(dir, new MemoryCard());
   }
@@ -63,6 +83,7 @@ class AuditLogTest {
   void stop() {
     f.close();
     audit.removeHandler(capture);
+    Logger.getLogger("").removeHandler(everything);
   }
 
   @Test
@@ -85,6 +106,8 @@ class AuditLogTest {
     assertFalse(line.contains(SECRET), line);
     assertFalse(line.contains("bXktdm9sdW1lLXNlY3JldC1tdXN0LW5vdC1sZWFr"), line);
     assertTrue(line.endsWith("\n") && line.indexOf('\n') == line.length() - 1, "one line: " + line);
+    f.awaitPhase(InstancePhase.INSTANCE_PHASE_STOPPED);
+    assertTrue(all.stream().noneMatch(l -> l.contains(SECRET)), "a log line leaked the secret: " + all);
   }
 
   @Test
