@@ -56,6 +56,7 @@ public final class Reconciler implements AutoCloseable {
   private final AtomicLong passes = new AtomicLong();
   private final AtomicLong failedTargets = new AtomicLong();
   private volatile long lastPassNanos = System.nanoTime();
+  private volatile Thread worker;
   private boolean scheduled;
   private boolean forceMappings = true;
 
@@ -69,6 +70,7 @@ public final class Reconciler implements AutoCloseable {
     this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "reconciler");
       t.setDaemon(true);
+      worker = t;
       return t;
     });
     this.host = new HostStep(card, book, instances::recordRebootsDone);
@@ -119,6 +121,12 @@ public final class Reconciler implements AutoCloseable {
       beat.completeExceptionally(e);
     }
     return beat;
+  }
+
+  /** Where the reconciler's thread is now, so a watchdog can log which card call it is stuck in. */
+  public StackTraceElement[] stack() {
+    Thread t = worker;
+    return t == null ? new StackTraceElement[0] : t.getStackTrace();
   }
 
   /** When the last pass ended, by {@link System#nanoTime()}; a watchdog uses it to tell a stuck reconciler. */

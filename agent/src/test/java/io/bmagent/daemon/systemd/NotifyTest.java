@@ -9,6 +9,8 @@ import io.bmagent.daemon.AgentConfig;
 import io.bmagent.testing.AgentFixture;
 import io.bmagent.testing.MemoryCard;
 import io.bmagent.testing.Specs;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -16,14 +18,17 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,6 +119,22 @@ class NotifyTest {
         ping = systemd.await(ping + 1, "WATCHDOG=1"::equals, "watchdog ping " + i);
       }
 
+      List<LogRecord> stacks = new CopyOnWriteArrayList<>();
+      Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+          stacks.add(r);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+      };
+      Logger.getLogger(ReconcilerProbe.class.getName()).addHandler(capture);
       int before = systemd.messages().size();
       CountDownLatch release = new CountDownLatch(1);
       Thread hung = new Thread(() -> f.agent.reconciler().call(() -> release.await(1, TimeUnit.MINUTES),
@@ -125,6 +146,10 @@ class NotifyTest {
       AgentFixture.awaitTrue(() -> watchdog.ticks() >= ticks + 3, "three checks while stuck");
       release.countDown();
       hung.join(TimeUnit.SECONDS.toMillis(20));
+      Logger.getLogger(ReconcilerProbe.class.getName()).removeHandler(capture);
+      assertTrue(stacks.stream().anyMatch(r -> r.getThrown() != null && Arrays.stream(r.getThrown().getStackTrace())
+          .anyMatch(e -> e.getClassName().startsWith(NotifyTest.class.getName()))),
+          "the stuck thread's stack names the hung call");
 
       int recovered = systemd.await(stuck, t -> t.startsWith("STATUS=serving (recovered"), "recovery STATUS");
       systemd.await(recovered, "WATCHDOG=1"::equals, "pings after recovery");
