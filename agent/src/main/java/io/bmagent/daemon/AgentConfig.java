@@ -14,23 +14,28 @@ import java.time.Duration;
  * @param hostNqn the NQN the card presents to storage targets when a volume names none
  * @param resync how often the reconciler diffs everything against the card to catch drift; zero for never
  * @param security TLS, peer checks and rate limits of the listeners
+ * @param metricsListen the TCP address of the Prometheus endpoint ({@code GET /metrics}), or null for none
  */
 public record AgentConfig(Path stateDir, InetSocketAddress listen, Path socket, String hostNqn, Duration resync,
-    Clock clock, ListenerSecurity security) {
+    Clock clock, ListenerSecurity security, InetSocketAddress metricsListen) {
 
   public static final String DEFAULT_HOST_NQN = "nqn.2014-08.org.nvmexpress:uuid:bm-agent";
 
-  /** Loopback, no Unix socket, and no rate limit, so tests that poll the API are never throttled. */
+  /** Loopback, no Unix socket, no metrics endpoint and no rate limit, so tests that poll are never throttled. */
   public static AgentConfig forTests(Path stateDir) {
     return new AgentConfig(stateDir, new InetSocketAddress("127.0.0.1", 0), null, DEFAULT_HOST_NQN, Duration.ZERO,
-        Clock.systemUTC(), ListenerSecurity.defaults().withRateLimit(null));
+        Clock.systemUTC(), ListenerSecurity.defaults().withRateLimit(null), null);
   }
 
   public AgentConfig withSocket(Path socket) {
-    return new AgentConfig(stateDir, listen, socket, hostNqn, resync, clock, security);
+    return new AgentConfig(stateDir, listen, socket, hostNqn, resync, clock, security, metricsListen);
   }
 
   public AgentConfig withSecurity(ListenerSecurity security) {
-    return new AgentConfig(stateDir, listen, socket, hostNqn, resync, clock, security);
+    return new AgentConfig(stateDir, listen, socket, hostNqn, resync, clock, security, metricsListen);
+  }
+
+  public AgentConfig withMetricsListen(InetSocketAddress address) {
+    return new AgentConfig(stateDir, listen, socket, hostNqn, resync, clock, security, address);
   }
 }

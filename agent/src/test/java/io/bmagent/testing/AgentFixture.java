@@ -41,7 +41,7 @@ public final class AgentFixture implements AutoCloseable {
     this(AgentConfig.forTests(stateDir), card);
   }
 
-  /** An agent with a config of the test's own, e.g. with a Unix socket or listener security. */
+  /** An agent with a config of the test's own, e.g. with a Unix socket, listener security or metrics. */
   public AgentFixture(AgentConfig config, Card card) throws Exception {
     agent = Agent.start(config, card);
     channel = NettyChannelBuilder.forAddress("127.0.0.1", agent.port()).usePlaintext().build();
