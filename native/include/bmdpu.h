@@ -45,6 +45,7 @@ extern "C" {
 #define BMDPU_ID_MAX 64           /* caller-chosen connection and object ids */
 #define BMDPU_SERIAL_MAX 21       /* NVMe serial number: 20 chars + NUL */
 #define BMDPU_NAME_MAX 32         /* model and firmware strings */
+#define BMDPU_DNS_MAX 4           /* DNS servers a port offers over DHCP */
 
 #define BMDPU_SLOT_ANY UINT32_MAX      /* let the card choose a PCIe slot */
 #define BMDPU_CURSOR_END UINT64_MAX    /* mapping iteration is complete */
@@ -98,8 +99,9 @@ int bmdpu_abi_version(void);
  * keys are implementation defined (NULL or "" for defaults); an unknown key
  * or malformed value fails with -EINVAL. On success *out is a handle the
  * caller owns and must release with bmdpu_card_close(). Opening the same card
- * twice fails with -EBUSY on hardware; the simulator models one card per
- * handle. Starts the card's event thread.
+ * twice fails with -EBUSY on hardware. The card's state outlives the handle:
+ * a new handle finds the devices, connections, port, tables, mappings and
+ * gateways a previous one left. Starts the card's event thread.
  */
 int bmdpu_card_open(const char *config, bmdpu_card **out);
 
@@ -175,7 +177,9 @@ typedef struct bmdpu_nvmf_status {
         char conn_id[BMDPU_ID_MAX];
         uint32_t state;                        /* BMDPU_PATH_* */
         uint32_t device_refs;                  /* block devices backed by it */
-} bmdpu_nvmf_status;                           /* 72 bytes */
+        uint32_t has_secret;                   /* 1: connected with a DH-HMAC-CHAP secret */
+        uint32_t pad0;
+} bmdpu_nvmf_status;                           /* 80 bytes */
 
 /*
  * Connects to an NVMe-oF subsystem. The card copies the target; the secret is
@@ -191,6 +195,15 @@ int bmdpu_nvmf_disconnect(bmdpu_card *card, const char *conn_id);
 
 /* Fills *out for one connection. Thread-safe. */
 int bmdpu_nvmf_get_status(bmdpu_card *card, const char *conn_id, bmdpu_nvmf_status *out);
+
+/*
+ * Fills *out with the target a connection was made to, so that a caller that
+ * restarted can compare it with the one it wants. The secret is never
+ * returned: out->dhchap_secret is all zeroes, and whether the connection has
+ * one is bmdpu_nvmf_status.has_secret. -ENOENT for an unknown conn_id.
+ * Thread-safe.
+ */
+int bmdpu_nvmf_get_target(bmdpu_card *card, const char *conn_id, bmdpu_nvmf_target *out);
 
 /*
  * Lists connections. *count is the capacity of out on entry and the number of
@@ -219,7 +232,9 @@ typedef struct bmdpu_blockdev_spec {
         char conn_id[BMDPU_ID_MAX];            /* backing NVMe-oF connection */
         char serial[BMDPU_SERIAL_MAX];         /* the volume id, seen by the host */
         char pad1[3];
-} bmdpu_blockdev_spec;                         /* 136 bytes */
+        uint32_t boot;                         /* 1: the host's firmware boots from it, else 0 */
+        uint32_t pad2;
+} bmdpu_blockdev_spec;                         /* 144 bytes */
 
 typedef struct bmdpu_blockdev_stats {
         uint64_t read_ops;
@@ -235,14 +250,15 @@ typedef struct bmdpu_blockdev_info {
         bmdpu_blockdev_spec spec;              /* spec.slot is the actual slot */
         uint32_t frozen;
         uint32_t pad0;
-} bmdpu_blockdev_info;                         /* 144 bytes */
+} bmdpu_blockdev_info;                         /* 152 bytes */
 
 /*
  * Attaches an emulated device to the host's PCIe and stores its slot in
  * *slot. Only while the host is off (-EBUSY otherwise): the host enumerates
  * devices at boot. -ENOENT for an unknown conn_id, -EEXIST for a taken slot
- * or serial, -ENOSPC when no slot is free, -EINVAL for a bad geometry or
- * queue count. Thread-safe.
+ * or serial, -ENOSPC when no slot is free, -EINVAL for a bad geometry, queue
+ * count or boot flag. The whole spec, boot flag included, is kept and
+ * returned by bmdpu_blockdev_list(). Thread-safe.
  */
 int bmdpu_blockdev_attach(bmdpu_card *card, const bmdpu_blockdev_spec *spec, uint32_t *slot);
 
@@ -278,7 +294,11 @@ typedef struct bmdpu_port_config {
         uint32_t gateway_ipv4;
         uint32_t mtu;                          /* 576..9000 */
         uint32_t pad1;
-} bmdpu_port_config;                           /* 32 bytes */
+        char nic_id[BMDPU_ID_MAX];             /* caller's name for the NIC, opaque, may be "" */
+        uint32_t dns_ipv4[BMDPU_DNS_MAX];      /* offered over DHCP in this order */
+        uint32_t dns_count;                    /* 0..BMDPU_DNS_MAX; the rest of dns_ipv4 is 0 */
+        uint32_t pad2;
+} bmdpu_port_config;                           /* 120 bytes */
 
 typedef struct bmdpu_port_counters {
         uint64_t rx_packets;
@@ -291,8 +311,10 @@ typedef struct bmdpu_port_counters {
 
 /*
  * Configures port 0, the only port (any other is -ENOENT); reconfiguring
- * replaces the previous configuration. Policy tables, mappings and gateways
- * are independent of it. Thread-safe.
+ * replaces the previous configuration. The card keeps the whole config, nic_id
+ * and DNS servers included, and bmdpu_port_get() returns it as given. Policy
+ * tables, mappings and gateways are independent of it. -EINVAL for a bad
+ * address, VNI or MTU or dns_count > BMDPU_DNS_MAX. Thread-safe.
  */
 int bmdpu_port_configure(bmdpu_card *card, uint32_t port, const bmdpu_port_config *config);
 
@@ -302,7 +324,7 @@ int bmdpu_port_remove(bmdpu_card *card, uint32_t port);
 /* Fills *out with the port's configuration (-ENOENT if none). Thread-safe. */
 int bmdpu_port_get(bmdpu_card *card, uint32_t port, bmdpu_port_config *out);
 
-/* Fills *out with the port's counters since open. Thread-safe. */
+/* Fills *out with the port's counters since the card started. Thread-safe. */
 int bmdpu_port_get_counters(bmdpu_card *card, uint32_t port, bmdpu_port_counters *out);
 
 /* ---- Policy tables: ACLs, security groups, NAT ----------------------------- */
@@ -420,6 +442,12 @@ int bmdpu_vpc_gateway_remove(bmdpu_card *card, uint32_t vni);
 
 /* Fills *out with the gateway of a VNI (-ENOENT if none). Thread-safe. */
 int bmdpu_vpc_gateway_get(bmdpu_card *card, uint32_t vni, bmdpu_vpc_gateway *out);
+
+/*
+ * Lists the gateways in VNI order; *count as for bmdpu_nvmf_list(), at most
+ * max_vpc_gateways. Thread-safe.
+ */
+int bmdpu_vpc_gateway_list(bmdpu_card *card, bmdpu_vpc_gateway *out, uint32_t *count);
 
 /* ---- Events ---------------------------------------------------------------- */
 

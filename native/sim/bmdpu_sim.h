@@ -16,6 +16,15 @@
  *                                     it is given up, 0 for ever (0)
  * e.g. "model=sim;max_devices=16;power_transition_ms=50".
  *
+ * A card opened with serial= models hardware that outlives the agent: closing
+ * its handle keeps its state (devices, connections and their secrets, power,
+ * port, tables, mappings, gateways, counters) in a process-wide registry, and
+ * the next bmdpu_card_open() with that serial gets the card back, with the
+ * configuration it was first opened with; while a handle is open, another
+ * open of the serial is -EBUSY. Events and injected faults belong to the
+ * handle and end with it. A card opened without serial= is new on every open
+ * and gone when closed.
+ *
  * All calls are thread-safe and return 0 or a negative errno.
  */
 
@@ -60,6 +69,22 @@ int bmdpu_sim_host_io(bmdpu_card *card, uint32_t slot, uint64_t read_ops, uint64
  */
 int bmdpu_sim_port_traffic(bmdpu_card *card, uint64_t rx_packets, uint64_t tx_packets,
                            uint32_t bytes_per_packet);
+
+/*
+ * Drops the state of the closed card opened with serial=serial, so that the
+ * next open of the serial is a new card; -EBUSY while a handle is open,
+ * -ENOENT for a serial no card has. Parked cards are also dropped when the
+ * library is unloaded. Thread-safe, needs no card.
+ */
+int bmdpu_sim_forget(const char *serial);
+
+/*
+ * Stores in *count how many calls that change the card's state (power,
+ * connect/disconnect, attach/detach, freeze/thaw, port, rules, mappings,
+ * gateways) were made through this handle since it was opened, failed ones
+ * included; reads are not counted.
+ */
+int bmdpu_sim_mutations(bmdpu_card *card, uint64_t *count);
 
 #ifdef __cplusplus
 }

@@ -15,11 +15,11 @@
 _Static_assert(sizeof(bmdpu_card_info) == 104, "bmdpu_card_info");
 _Static_assert(sizeof(bmdpu_limits) == 32, "bmdpu_limits");
 _Static_assert(sizeof(bmdpu_nvmf_target) == 808, "bmdpu_nvmf_target");
-_Static_assert(sizeof(bmdpu_nvmf_status) == 72, "bmdpu_nvmf_status");
-_Static_assert(sizeof(bmdpu_blockdev_spec) == 136, "bmdpu_blockdev_spec");
+_Static_assert(sizeof(bmdpu_nvmf_status) == 80, "bmdpu_nvmf_status");
+_Static_assert(sizeof(bmdpu_blockdev_spec) == 144, "bmdpu_blockdev_spec");
 _Static_assert(sizeof(bmdpu_blockdev_stats) == 48, "bmdpu_blockdev_stats");
-_Static_assert(sizeof(bmdpu_blockdev_info) == 144, "bmdpu_blockdev_info");
-_Static_assert(sizeof(bmdpu_port_config) == 32, "bmdpu_port_config");
+_Static_assert(sizeof(bmdpu_blockdev_info) == 152, "bmdpu_blockdev_info");
+_Static_assert(sizeof(bmdpu_port_config) == 120, "bmdpu_port_config");
 _Static_assert(sizeof(bmdpu_port_counters) == 48, "bmdpu_port_counters");
 _Static_assert(sizeof(bmdpu_rule) == 40, "bmdpu_rule");
 _Static_assert(sizeof(bmdpu_vpc_mapping) == 20, "bmdpu_vpc_mapping");
@@ -38,6 +38,7 @@ struct sim_config {
         char serial[BMDPU_SERIAL_MAX];
         uint32_t power_transition_ms;
         uint32_t ctrl_loss_tmo_ms;
+        bool named;                   /* serial= was given: the card outlives its handles */
 };
 
 struct sim_fault {
@@ -75,7 +76,15 @@ struct sim_event {
         bmdpu_event ev;
 };
 
+/*
+ * One simulated card. The handle is the card itself: closing a named card
+ * stops its event thread and parks it in a process-wide registry, and the
+ * next open of its serial takes it back with its state (see sim_card.c).
+ */
 struct bmdpu_card {
+        struct bmdpu_card *next;      /* registry of named cards, under its own lock */
+        bool open;                    /* a handle is open; under the registry lock */
+
         pthread_mutex_t lock;
         pthread_cond_t wake;          /* the event thread has work */
         pthread_cond_t idle;          /* a callback returned */
@@ -108,11 +117,12 @@ struct bmdpu_card {
         bmdpu_event_cb cb;
         void *userdata;
 
-        pthread_mutex_t fault_lock;
+        pthread_mutex_t fault_lock;   /* also guards mutations */
         struct sim_fault faults[SIM_MAX_FAULTS];
+        uint64_t mutations;           /* mutating calls through the open handle */
 };
 
-/* Consumes a pending fault of op, then takes the card lock. */
+/* Counts a mutating op, consumes a pending fault of op, then takes the card lock. */
 int sim_enter(bmdpu_card *card, const char *op);
 void sim_leave(bmdpu_card *card);
 bool sim_known_op(const char *op);

@@ -23,6 +23,8 @@ static bool spec_ok(bmdpu_card *card, const bmdpu_blockdev_spec *s) {
                 return false;
         if (s->num_queues == 0 || s->num_queues > card->cfg.limits.max_queues_per_device)
                 return false;
+        if (s->boot > 1)
+                return false;
         return s->slot == BMDPU_SLOT_ANY || s->slot < card->cfg.limits.max_block_devices;
 }
 

@@ -112,15 +112,29 @@ static void *event_thread(void *arg) {
         return NULL;
 }
 
-static void free_card(bmdpu_card *card) {
-        for (int t = 0; t < SIM_TABLES; t++)
-                free(card->tables[t].rules);
+/*
+ * Named cards, open or parked. The hardware a card models survives the agent
+ * that drives it, so a closed named card keeps its state here until the same
+ * serial is opened again, bmdpu_sim_forget() drops it or the library unloads.
+ */
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+static bmdpu_card *registry;
+
+/* Events are per handle: those queued when it closes had nobody to go to. */
+static void drop_events(bmdpu_card *card) {
         while (card->head) {
                 struct sim_event *e = card->head;
 
                 card->head = e->next;
                 free(e);
         }
+        card->tail = NULL;
+}
+
+static void free_card(bmdpu_card *card) {
+        for (int t = 0; t < SIM_TABLES; t++)
+                free(card->tables[t].rules);
+        drop_events(card);
         if (card->conns)
                 sim_wipe_conns(card);
         free(card->conns);
@@ -166,31 +180,96 @@ static int init_sync(bmdpu_card *card) {
         return -r;
 }
 
-SIM_EXPORT int bmdpu_abi_version(void) {
-        return BMDPU_ABI_VERSION;
-}
-
-SIM_EXPORT int bmdpu_card_open(const char *config, bmdpu_card **out) {
-        bmdpu_card *card;
+static int new_card(const struct sim_config *cfg, bmdpu_card **out) {
+        bmdpu_card *card = calloc(1, sizeof(*card));
         int r;
 
-        if (!out)
-                return -EINVAL;
-        card = calloc(1, sizeof(*card));
         if (!card)
                 return -ENOMEM;
         r = init_sync(card);
-        if (r == 0)
-                r = sim_parse_config(config, &card->cfg);
+        card->cfg = *cfg;
         if (r == 0)
                 r = alloc_state(card);
-        if (r == 0)
-                r = -pthread_create(&card->thread, NULL, event_thread, card);
         if (r < 0) {
                 free_card(card);
                 return r;
         }
         card->power = BMDPU_POWER_OFF;
+        *out = card;
+        return 0;
+}
+
+/* The handle's part of a card: its event thread and, while parked, nothing. */
+static int start_handle(bmdpu_card *card) {
+        card->stop = false;
+        card->mutations = 0;
+        return -pthread_create(&card->thread, NULL, event_thread, card);
+}
+
+static bmdpu_card *find_named(const char *serial) {
+        for (bmdpu_card *c = registry; c; c = c->next)
+                if (strcmp(c->cfg.serial, serial) == 0)
+                        return c;
+        return NULL;
+}
+
+/* Under the registry lock: the parked card of cfg's serial, or a new one in the registry. */
+static int open_named(const struct sim_config *cfg, bmdpu_card **out) {
+        bmdpu_card *card = find_named(cfg->serial);
+        int r;
+
+        /* One handle per card, as on hardware. A revived card keeps the configuration it was made with. */
+        if (card && card->open)
+                return -EBUSY;
+        if (!card) {
+                r = new_card(cfg, &card);
+                if (r == 0)
+                        r = start_handle(card);
+                if (r < 0) {
+                        if (card)
+                                free_card(card);
+                        return r;
+                }
+                card->next = registry;
+                registry = card;
+        } else {
+                r = start_handle(card);
+                if (r < 0)
+                        return r;
+        }
+        card->open = true;
+        *out = card;
+        return 0;
+}
+
+SIM_EXPORT int bmdpu_abi_version(void) {
+        return BMDPU_ABI_VERSION;
+}
+
+SIM_EXPORT int bmdpu_card_open(const char *config, bmdpu_card **out) {
+        struct sim_config cfg;
+        bmdpu_card *card;
+        int r;
+
+        if (!out)
+                return -EINVAL;
+        r = sim_parse_config(config, &cfg);
+        if (r < 0)
+                return r;
+        if (cfg.named) {
+                pthread_mutex_lock(&registry_lock);
+                r = open_named(&cfg, out);
+                pthread_mutex_unlock(&registry_lock);
+                return r;
+        }
+        r = new_card(&cfg, &card);
+        if (r < 0)
+                return r;
+        r = start_handle(card);
+        if (r < 0) {
+                free_card(card);
+                return r;
+        }
         *out = card;
         return 0;
 }
@@ -203,11 +282,66 @@ SIM_EXPORT int bmdpu_card_close(bmdpu_card *card) {
         pthread_mutex_lock(&card->lock);
         card->stop = true;
         card->cb = NULL;
+        card->userdata = NULL;
         sim_kick(card);
         pthread_mutex_unlock(&card->lock);
         pthread_join(card->thread, NULL);
-        free_card(card);
+        if (!card->cfg.named) {
+                free_card(card);
+                return 0;
+        }
+        drop_events(card);
+        /* Faults are the test's instrument on one handle, not the card's state. */
+        pthread_mutex_lock(&card->fault_lock);
+        memset(card->faults, 0, sizeof(card->faults));
+        pthread_mutex_unlock(&card->fault_lock);
+        pthread_mutex_lock(&registry_lock);
+        card->open = false;
+        pthread_mutex_unlock(&registry_lock);
         return 0;
+}
+
+SIM_EXPORT int bmdpu_sim_forget(const char *serial) {
+        bmdpu_card **link, *card = NULL;
+        int r = -ENOENT;
+
+        if (!serial)
+                return -EINVAL;
+        pthread_mutex_lock(&registry_lock);
+        for (link = &registry; *link; link = &(*link)->next) {
+                if (strcmp((*link)->cfg.serial, serial) != 0)
+                        continue;
+                if ((*link)->open) {
+                        r = -EBUSY;
+                } else {
+                        card = *link;
+                        *link = card->next;
+                        r = 0;
+                }
+                break;
+        }
+        pthread_mutex_unlock(&registry_lock);
+        if (card)
+                free_card(card);
+        return r;
+}
+
+/* Parked cards go with the library; open ones still belong to their handles. */
+__attribute__((destructor)) static void forget_parked(void) {
+        bmdpu_card **link = &registry;
+
+        pthread_mutex_lock(&registry_lock);
+        while (*link) {
+                bmdpu_card *card = *link;
+
+                if (card->open) {
+                        link = &card->next;
+                        continue;
+                }
+                *link = card->next;
+                free_card(card);
+        }
+        pthread_mutex_unlock(&registry_lock);
 }
 
 static int get_info(bmdpu_card *card, bmdpu_card_info *out) {

@@ -66,8 +66,10 @@ static int apply_pair(struct sim_config *cfg, const char *k, const char *v) {
                 return copy_str(cfg->model, sizeof(cfg->model), v);
         if (strcmp(k, "firmware") == 0)
                 return copy_str(cfg->firmware, sizeof(cfg->firmware), v);
-        if (strcmp(k, "serial") == 0)
+        if (strcmp(k, "serial") == 0) {
+                cfg->named = true;
                 return copy_str(cfg->serial, sizeof(cfg->serial), v);
+        }
         for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++)
                 if (strcmp(k, numbers[i].key) == 0)
                         return parse_u32(v, (uint32_t *) ((char *) cfg + numbers[i].offset),

@@ -7,23 +7,36 @@
 #include "bmdpu_sim.h"
 #include "sim.h"
 
-static const char *const ops[] = {
-        "card_get_info", "card_get_limits", "events_subscribe",
-        "host_power_on", "host_power_off", "host_reset", "host_get_power",
-        "nvmf_connect", "nvmf_disconnect", "nvmf_get_status", "nvmf_list",
-        "blockdev_attach", "blockdev_detach", "blockdev_freeze", "blockdev_thaw",
-        "blockdev_list", "blockdev_get_stats",
-        "port_configure", "port_remove", "port_get", "port_get_counters",
-        "rules_apply", "rules_remove", "rules_list", "rules_get_version",
-        "vpc_mappings_upsert", "vpc_mappings_delete", "vpc_mappings_count", "vpc_mappings_list",
-        "vpc_gateway_set", "vpc_gateway_remove", "vpc_gateway_get",
+static const struct {
+        const char *name;
+        bool mutating;                /* changes the card's state: counted by bmdpu_sim_mutations() */
+} ops[] = {
+        { "card_get_info", false }, { "card_get_limits", false }, { "events_subscribe", false },
+        { "host_power_on", true }, { "host_power_off", true }, { "host_reset", true },
+        { "host_get_power", false },
+        { "nvmf_connect", true }, { "nvmf_disconnect", true }, { "nvmf_get_status", false },
+        { "nvmf_get_target", false }, { "nvmf_list", false },
+        { "blockdev_attach", true }, { "blockdev_detach", true }, { "blockdev_freeze", true },
+        { "blockdev_thaw", true }, { "blockdev_list", false }, { "blockdev_get_stats", false },
+        { "port_configure", true }, { "port_remove", true }, { "port_get", false },
+        { "port_get_counters", false },
+        { "rules_apply", true }, { "rules_remove", true }, { "rules_list", false },
+        { "rules_get_version", false },
+        { "vpc_mappings_upsert", true }, { "vpc_mappings_delete", true }, { "vpc_mappings_count", false },
+        { "vpc_mappings_list", false },
+        { "vpc_gateway_set", true }, { "vpc_gateway_remove", true }, { "vpc_gateway_get", false },
+        { "vpc_gateway_list", false },
 };
 
-bool sim_known_op(const char *op) {
+static int find_op(const char *op) {
         for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
-                if (strcmp(ops[i], op) == 0)
-                        return true;
-        return false;
+                if (strcmp(ops[i].name, op) == 0)
+                        return (int) i;
+        return -1;
+}
+
+bool sim_known_op(const char *op) {
+        return find_op(op) >= 0;
 }
 
 static void sleep_us(uint32_t us) {
@@ -40,6 +53,9 @@ int sim_enter(bmdpu_card *card, const char *op) {
         if (!card)
                 return -EINVAL;
         pthread_mutex_lock(&card->fault_lock);
+        /* A call the card received counts even when it fails: the caller meant to change something. */
+        if (ops[find_op(op)].mutating)
+                card->mutations++;
         for (int i = 0; i < SIM_MAX_FAULTS; i++) {
                 struct sim_fault *f = &card->faults[i];
 
@@ -90,6 +106,15 @@ SIM_EXPORT int bmdpu_sim_inject_fault(bmdpu_card *card, const char *op, uint32_t
         }
         pthread_mutex_unlock(&card->fault_lock);
         return slot ? 0 : -ENOSPC;
+}
+
+SIM_EXPORT int bmdpu_sim_mutations(bmdpu_card *card, uint64_t *count) {
+        if (!card || !count)
+                return -EINVAL;
+        pthread_mutex_lock(&card->fault_lock);
+        *count = card->mutations;
+        pthread_mutex_unlock(&card->fault_lock);
+        return 0;
 }
 
 static int port_traffic(bmdpu_card *card, uint64_t rx, uint64_t tx, uint32_t bytes) {

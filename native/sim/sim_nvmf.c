@@ -83,6 +83,7 @@ static void fill_status(const struct sim_conn *c, bmdpu_nvmf_status *out) {
         memcpy(out->conn_id, c->target.conn_id, sizeof(out->conn_id));
         out->state = c->state;
         out->device_refs = c->refs;
+        out->has_secret = c->target.dhchap_secret[0] != '\0';
 }
 
 static int get_status(bmdpu_card *card, const char *conn_id, bmdpu_nvmf_status *out) {
@@ -99,6 +100,24 @@ static int get_status(bmdpu_card *card, const char *conn_id, bmdpu_nvmf_status *
 
 SIM_EXPORT int bmdpu_nvmf_get_status(bmdpu_card *card, const char *conn_id, bmdpu_nvmf_status *out) {
         SIM_CALL(card, "nvmf_get_status", get_status(card, conn_id, out));
+}
+
+static int get_target(bmdpu_card *card, const char *conn_id, bmdpu_nvmf_target *out) {
+        struct sim_conn *c;
+
+        if (!conn_id || !out)
+                return -EINVAL;
+        c = find_conn(card, conn_id);
+        if (!c)
+                return -ENOENT;
+        *out = c->target;
+        /* The secret never leaves card memory. */
+        explicit_bzero(out->dhchap_secret, sizeof(out->dhchap_secret));
+        return 0;
+}
+
+SIM_EXPORT int bmdpu_nvmf_get_target(bmdpu_card *card, const char *conn_id, bmdpu_nvmf_target *out) {
+        SIM_CALL(card, "nvmf_get_target", get_target(card, conn_id, out));
 }
 
 static int list(bmdpu_card *card, bmdpu_nvmf_status *out, uint32_t *count) {

@@ -16,6 +16,12 @@ static bool config_ok(const bmdpu_port_config *c) {
 
         if (memcmp(c->mac, zero_mac, sizeof(zero_mac)) == 0 || (c->mac[0] & 1))
                 return false;
+        if (!sim_str_ok(c->nic_id, sizeof(c->nic_id), false) || c->dns_count > BMDPU_DNS_MAX)
+                return false;
+        /* Unused DNS entries are zero so that a read-back config compares equal byte for byte. */
+        for (uint32_t i = 0; i < BMDPU_DNS_MAX; i++)
+                if ((i < c->dns_count) != (c->dns_ipv4[i] != 0))
+                        return false;
         return c->ipv4 != 0 && c->prefix_len >= 1 && c->prefix_len <= 32 && c->vni <= VNI_MAX &&
                c->mtu >= 576 && c->mtu <= 9000;
 }

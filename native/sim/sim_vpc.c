@@ -115,25 +115,34 @@ SIM_EXPORT int bmdpu_vpc_mappings_list(bmdpu_card *card, uint64_t *cursor, bmdpu
         SIM_CALL(card, "vpc_mappings_list", list(card, cursor, out, count));
 }
 
+/* Gateways are kept sorted by VNI, so that listing them is a copy. Index of the first >= vni. */
+static uint32_t gw_lower_bound(const bmdpu_card *card, uint32_t vni) {
+        uint32_t i = 0;
+
+        while (i < card->ngws && card->gws[i].vni < vni)
+                i++;
+        return i;
+}
+
 static bmdpu_vpc_gateway *find_gw(bmdpu_card *card, uint32_t vni) {
-        for (uint32_t i = 0; i < card->ngws; i++)
-                if (card->gws[i].vni == vni)
-                        return &card->gws[i];
-        return NULL;
+        uint32_t i = gw_lower_bound(card, vni);
+
+        return i < card->ngws && card->gws[i].vni == vni ? &card->gws[i] : NULL;
 }
 
 static int gw_set(bmdpu_card *card, const bmdpu_vpc_gateway *gw) {
-        bmdpu_vpc_gateway *g;
+        uint32_t i;
 
         if (!gw || gw->vni > VNI_MAX || gw->gateway_ipv4 == 0 || gw->underlay_ipv4 == 0)
                 return -EINVAL;
-        g = find_gw(card, gw->vni);
-        if (!g) {
+        i = gw_lower_bound(card, gw->vni);
+        if (i >= card->ngws || card->gws[i].vni != gw->vni) {
                 if (card->ngws >= card->cfg.limits.max_vpc_gateways)
                         return -ENOSPC;
-                g = &card->gws[card->ngws++];
+                memmove(&card->gws[i + 1], &card->gws[i], (card->ngws - i) * sizeof(*gw));
+                card->ngws++;
         }
-        *g = *gw;
+        card->gws[i] = *gw;
         return 0;
 }
 
@@ -146,7 +155,8 @@ static int gw_remove(bmdpu_card *card, uint32_t vni) {
 
         if (!g)
                 return -ENOENT;
-        *g = card->gws[--card->ngws];
+        memmove(g, g + 1, (size_t) (&card->gws[card->ngws] - (g + 1)) * sizeof(*g));
+        card->ngws--;
         return 0;
 }
 
@@ -168,4 +178,21 @@ static int gw_get(bmdpu_card *card, uint32_t vni, bmdpu_vpc_gateway *out) {
 
 SIM_EXPORT int bmdpu_vpc_gateway_get(bmdpu_card *card, uint32_t vni, bmdpu_vpc_gateway *out) {
         SIM_CALL(card, "vpc_gateway_get", gw_get(card, vni, out));
+}
+
+static int gw_list(bmdpu_card *card, bmdpu_vpc_gateway *out, uint32_t *count) {
+        if (!count || (*count > 0 && !out))
+                return -EINVAL;
+        if (card->ngws > *count) {
+                *count = card->ngws;
+                return -ERANGE;
+        }
+        if (card->ngws > 0)
+                memcpy(out, card->gws, card->ngws * sizeof(*out));
+        *count = card->ngws;
+        return 0;
+}
+
+SIM_EXPORT int bmdpu_vpc_gateway_list(bmdpu_card *card, bmdpu_vpc_gateway *out, uint32_t *count) {
+        SIM_CALL(card, "vpc_gateway_list", gw_list(card, out, count));
 }

@@ -166,12 +166,20 @@ static void test_power(void) {
 
 static void test_nvmf(void) {
         bmdpu_card *card = open_card("max_connections=2");
-        bmdpu_nvmf_target t = target("c1");
+        bmdpu_nvmf_target t = target("c1"), got;
         bmdpu_nvmf_status st[2];
         uint32_t n = 1;
 
         CHECK_RC(bmdpu_nvmf_connect(card, &t), 0);
         CHECK_RC(bmdpu_nvmf_connect(card, &t), -EEXIST);
+        /* The target reads back whole except for the secret, whose presence is in the status. */
+        memset(&got, 0xff, sizeof(got));
+        CHECK_RC(bmdpu_nvmf_get_target(card, "c1", &got), 0);
+        memset(t.dhchap_secret, 0, sizeof(t.dhchap_secret));
+        CHECK(memcmp(&got, &t, sizeof(t)) == 0);
+        CHECK_RC(bmdpu_nvmf_get_target(card, "nope", &got), -ENOENT);
+        CHECK_RC(bmdpu_nvmf_get_status(card, "c1", st), 0);
+        CHECK(st[0].has_secret == 1);
         t = target("bad");
         strcpy(t.dhchap_secret, "plaintext");
         CHECK_RC(bmdpu_nvmf_connect(card, &t), -EINVAL);
@@ -186,6 +194,12 @@ static void test_nvmf(void) {
         CHECK(n == 2);
         CHECK_RC(bmdpu_nvmf_list(card, st, &n), 0);
         CHECK(st[0].state == BMDPU_PATH_CONNECTED);
+        CHECK_RC(bmdpu_nvmf_disconnect(card, "c2"), 0);
+        t = target("c2");
+        memset(t.dhchap_secret, 0, sizeof(t.dhchap_secret));
+        CHECK_RC(bmdpu_nvmf_connect(card, &t), 0);
+        CHECK_RC(bmdpu_nvmf_get_status(card, "c2", st), 0);
+        CHECK(st[0].has_secret == 0);
         CHECK_RC(bmdpu_nvmf_get_status(card, "nope", st), -ENOENT);
         CHECK_RC(bmdpu_nvmf_disconnect(card, "c2"), 0);
         CHECK_RC(bmdpu_nvmf_disconnect(card, "c2"), -ENOENT);
@@ -208,6 +222,9 @@ static void test_blockdev(void) {
         s.num_queues = 1000;
         CHECK_RC(bmdpu_blockdev_attach(card, &s, &slot), -EINVAL);
         s.num_queues = 4;
+        s.boot = 2;
+        CHECK_RC(bmdpu_blockdev_attach(card, &s, &slot), -EINVAL);
+        s.boot = 1;
         s.slot = 1;
         CHECK_RC(bmdpu_blockdev_attach(card, &s, &slot), 0);
         CHECK(slot == 1);
@@ -219,6 +236,7 @@ static void test_blockdev(void) {
         CHECK_RC(bmdpu_blockdev_attach(card, &s, &slot2), -ENOSPC);
         CHECK_RC(bmdpu_blockdev_list(card, infos, &n), 0);
         CHECK(n == 2 && infos[0].spec.slot == 0 && strcmp(infos[1].spec.serial, "vol-1") == 0);
+        CHECK(infos[0].spec.boot == 0 && infos[1].spec.boot == 1);
         CHECK_RC(bmdpu_nvmf_disconnect(card, "c1"), -EBUSY);
         CHECK_RC(bmdpu_sim_host_io(card, 1, 10, 5, 4096), 0);
         CHECK_RC(bmdpu_blockdev_get_stats(card, 1, &stats), 0);
@@ -362,10 +380,37 @@ static void test_vpc(void) {
         CHECK_RC(bmdpu_card_close(card), 0);
 }
 
+static void test_gateway_list(void) {
+        bmdpu_card *card = open_card("max_gateways=3");
+        bmdpu_vpc_gateway gws[3];
+        uint32_t n = 0;
+
+        CHECK_RC(bmdpu_vpc_gateway_list(card, NULL, &n), 0);
+        CHECK(n == 0);
+        for (uint32_t vni = 30; vni >= 10; vni -= 10) {
+                bmdpu_vpc_gateway gw = { .vni = vni, .gateway_ipv4 = IP(10, 0, 0, 1), .underlay_ipv4 = vni };
+
+                CHECK_RC(bmdpu_vpc_gateway_set(card, &gw), 0);
+        }
+        n = 2;
+        CHECK_RC(bmdpu_vpc_gateway_list(card, gws, &n), -ERANGE);
+        CHECK(n == 3);
+        CHECK_RC(bmdpu_vpc_gateway_list(card, gws, &n), 0);
+        CHECK(n == 3 && gws[0].vni == 10 && gws[1].vni == 20 && gws[2].vni == 30 && gws[2].underlay_ipv4 == 30);
+        CHECK_RC(bmdpu_vpc_gateway_remove(card, 20), 0);
+        gws[0].underlay_ipv4 = 99;
+        CHECK_RC(bmdpu_vpc_gateway_set(card, &gws[0]), 0);
+        CHECK_RC(bmdpu_vpc_gateway_list(card, gws, &n), 0);
+        CHECK(n == 2 && gws[0].vni == 10 && gws[0].underlay_ipv4 == 99 && gws[1].vni == 30);
+        CHECK_RC(bmdpu_card_close(card), 0);
+}
+
 static void test_port(void) {
         bmdpu_card *card = open_card(NULL);
         bmdpu_port_config cfg = { .mac = { 2, 0, 0, 0, 0, 1 }, .ipv4 = IP(10, 0, 0, 5), .prefix_len = 24,
-                                  .vni = 7, .gateway_ipv4 = IP(10, 0, 0, 1), .mtu = 8950 }, got;
+                                  .vni = 7, .gateway_ipv4 = IP(10, 0, 0, 1), .mtu = 8950,
+                                  .nic_id = "eni-1", .dns_ipv4 = { IP(10, 0, 0, 2), IP(10, 0, 0, 3) },
+                                  .dns_count = 2 }, got;
         bmdpu_port_counters c;
 
         CHECK_RC(bmdpu_port_get(card, 0, &got), -ENOENT);
@@ -377,6 +422,14 @@ static void test_port(void) {
         CHECK_RC(bmdpu_sim_port_traffic(card, 10, 20, 1500), 0);
         CHECK_RC(bmdpu_port_get_counters(card, 0, &c), 0);
         CHECK(c.rx_packets == 10 && c.tx_bytes == 30000 && c.rx_drops == 3);
+        cfg.dns_count = BMDPU_DNS_MAX + 1;
+        CHECK_RC(bmdpu_port_configure(card, 0, &cfg), -EINVAL);
+        cfg.dns_count = 1;
+        CHECK_RC(bmdpu_port_configure(card, 0, &cfg), -EINVAL);
+        cfg.dns_count = 2;
+        memset(cfg.nic_id, 'x', sizeof(cfg.nic_id));
+        CHECK_RC(bmdpu_port_configure(card, 0, &cfg), -EINVAL);
+        cfg.nic_id[0] = '\0';
         cfg.mtu = 100;
         CHECK_RC(bmdpu_port_configure(card, 0, &cfg), -EINVAL);
         CHECK_RC(bmdpu_port_remove(card, 0), 0);
@@ -407,6 +460,90 @@ static void test_faults(void) {
         CHECK_RC(bmdpu_sim_inject_fault(card, "port_get", 5, EIO, 0), 0);
         CHECK_RC(bmdpu_sim_inject_fault(card, "port_get", 0, 0, 0), 0);
         CHECK_RC(bmdpu_port_get(card, 0, &(bmdpu_port_config) { 0 }), -ENOENT);
+        CHECK_RC(bmdpu_card_close(card), 0);
+}
+
+static uint64_t mutations(bmdpu_card *card) {
+        uint64_t n = UINT64_MAX;
+
+        CHECK_RC(bmdpu_sim_mutations(card, &n), 0);
+        return n;
+}
+
+/* A named card is hardware that outlives its handle: a new handle finds what the last one left. */
+static void test_persistence(void) {
+        bmdpu_card *card = open_card("serial=SIM-P1;max_devices=4"), *other = NULL;
+        bmdpu_nvmf_target t = target("c1");
+        bmdpu_blockdev_spec s = device("c1", "vol-1");
+        bmdpu_port_config cfg = { .mac = { 2, 0, 0, 0, 0, 1 }, .ipv4 = IP(10, 0, 0, 5), .prefix_len = 24,
+                                  .vni = 7, .gateway_ipv4 = IP(10, 0, 0, 1), .mtu = 1500, .nic_id = "eni-1",
+                                  .dns_ipv4 = { IP(10, 0, 0, 2) }, .dns_count = 1 }, port;
+        bmdpu_vpc_gateway gw = { .vni = 7, .gateway_ipv4 = IP(10, 0, 0, 1), .underlay_ipv4 = IP(172, 16, 0, 1) };
+        bmdpu_rule r = acl(1);
+        bmdpu_blockdev_info info;
+        bmdpu_nvmf_status st;
+        bmdpu_card_info ci;
+        bmdpu_limits limits;
+        uint32_t slot, n = 1, power, done;
+
+        s.boot = 1;
+        CHECK(mutations(card) == 0);
+        CHECK_RC(bmdpu_nvmf_connect(card, &t), 0);
+        CHECK_RC(bmdpu_blockdev_attach(card, &s, &slot), 0);
+        CHECK_RC(bmdpu_port_configure(card, 0, &cfg), 0);
+        CHECK_RC(bmdpu_rules_apply(card, &r, 1, &done), 0);
+        CHECK_RC(bmdpu_vpc_gateway_set(card, &gw), 0);
+        CHECK_RC(bmdpu_host_power_on(card), 0);
+        CHECK_RC(bmdpu_sim_inject_fault(card, "port_get", 1, EIO, 0), 0);
+        /* Failed calls count too; reads do not. */
+        CHECK_RC(bmdpu_nvmf_connect(card, &t), -EEXIST);
+        CHECK_RC(bmdpu_host_get_power(card, &power), 0);
+        CHECK(mutations(card) == 7);
+        CHECK_RC(bmdpu_card_open("serial=SIM-P1", &other), -EBUSY);
+        CHECK_RC(bmdpu_sim_forget("SIM-P1"), -EBUSY);
+        CHECK_RC(bmdpu_card_close(card), 0);
+
+        /* Other keys do not reshape the card; the pending fault ended with its handle. */
+        card = open_card("serial=SIM-P1;max_devices=9");
+        CHECK(mutations(card) == 0);
+        CHECK_RC(bmdpu_card_get_limits(card, &limits), 0);
+        CHECK(limits.max_block_devices == 4);
+        CHECK_RC(bmdpu_card_get_info(card, &ci), 0);
+        CHECK(strcmp(ci.serial, "SIM-P1") == 0);
+        CHECK_RC(bmdpu_host_get_power(card, &power), 0);
+        CHECK(power == BMDPU_POWER_ON);
+        CHECK_RC(bmdpu_blockdev_list(card, &info, &n), 0);
+        CHECK(n == 1 && info.spec.slot == slot && info.spec.boot == 1 && strcmp(info.spec.serial, "vol-1") == 0);
+        CHECK_RC(bmdpu_nvmf_get_status(card, "c1", &st), 0);
+        CHECK(st.has_secret == 1 && st.device_refs == 1);
+        CHECK_RC(bmdpu_port_get(card, 0, &port), 0);
+        CHECK(memcmp(&port, &cfg, sizeof(cfg)) == 0);
+        CHECK_RC(bmdpu_rules_list(card, BMDPU_TABLE_SG_INGRESS, &r, &n), 0);
+        CHECK(n == 1 && r.rule_id == 1);
+        n = 1;
+        CHECK_RC(bmdpu_vpc_gateway_list(card, &gw, &n), 0);
+        CHECK(n == 1 && gw.vni == 7);
+        CHECK(mutations(card) == 0);
+
+        /* An unnamed card is new on every open, even beside a named one. */
+        other = open_card(NULL);
+        CHECK_RC(bmdpu_host_get_power(other, &power), 0);
+        CHECK(power == BMDPU_POWER_OFF);
+        CHECK_RC(bmdpu_card_close(other), 0);
+
+        CHECK_RC(bmdpu_card_close(card), 0);
+        CHECK_RC(bmdpu_sim_forget("SIM-P1"), 0);
+        CHECK_RC(bmdpu_sim_forget("SIM-P1"), -ENOENT);
+        card = open_card("serial=SIM-P1");
+        n = 1;
+        CHECK_RC(bmdpu_blockdev_list(card, &info, &n), 0);
+        CHECK(n == 0);
+        CHECK_RC(bmdpu_card_close(card), 0);
+        CHECK_RC(bmdpu_sim_forget("SIM-P1"), 0);
+
+        /* Left parked on purpose: the library's destructor frees it at exit, under the leak checker. */
+        card = open_card("serial=SIM-P2");
+        CHECK_RC(bmdpu_nvmf_connect(card, &t), 0);
         CHECK_RC(bmdpu_card_close(card), 0);
 }
 
@@ -455,7 +592,9 @@ int main(void) {
         test_rules();
         test_vpc();
         test_port();
+        test_gateway_list();
         test_faults();
+        test_persistence();
         test_concurrency();
         puts("test_sim: all checks passed");
         return 0;

@@ -1,6 +1,7 @@
 package io.bmagent.daemon;
 
 import io.bmagent.api.Services;
+import io.bmagent.audit.AuditInterceptor;
 import io.bmagent.card.Card;
 import io.bmagent.domain.InstanceManager;
 import io.bmagent.domain.MappingManager;
@@ -8,6 +9,10 @@ import io.bmagent.domain.NetworkManager;
 import io.bmagent.domain.StateHolder;
 import io.bmagent.domain.VolumeManager;
 import io.bmagent.events.EventLog;
+import io.bmagent.metrics.AgentMetrics;
+import io.bmagent.metrics.CardStatusMetrics;
+import io.bmagent.metrics.Metrics;
+import io.bmagent.metrics.MetricsServer;
 import io.bmagent.reconcile.Backoff;
 import io.bmagent.reconcile.CardAccess;
 import io.bmagent.reconcile.Reconciler;
@@ -15,13 +20,17 @@ import io.bmagent.reconcile.StatusBook;
 import io.bmagent.store.StateStore;
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -39,8 +48,14 @@ public final class Agent implements AutoCloseable {
   private final StateHolder state;
   private final StatusBook book;
   private final EventLog events;
+  private final AgentConfig config;
+  // Operations: metrics and an audit line for every call, metrics of the card's observed state; the endpoint only
+  // when configured.
+  private final Metrics metrics = new Metrics();
+  private MetricsServer metricsServer;
 
   private Agent(AgentConfig config, Card card) {
+    this.config = config;
     this.card = card;
     this.store = StateStore.open(config.stateDir());
     this.state = StateHolder.load(store, config.clock());
@@ -55,14 +70,18 @@ public final class Agent implements AutoCloseable {
         new MappingManager(state, card.info().limits().maxVpcMappings()), book, card.info(), events, VERSION));
     services.add(health.getHealthService());
     services.add(ProtoReflectionServiceV1.newInstance());
+    metrics.bind(new AgentMetrics(reconciler, events));
+    CardStatusMetrics.register(book, metrics);
+    ServerInterceptor[] operations = {metrics.grpcInterceptor(), new AuditInterceptor()};
+    services.replaceAll(s -> (BindableService) () -> ServerInterceptors.intercept(s, operations));
     health.setStatus("", ServingStatus.NOT_SERVING);
     reconciler.firstPass().thenRun(() -> {
       health.setStatus("", ServingStatus.SERVING);
       log.info("first reconcile pass done; serving");
     });
-    servers.add(Listeners.tcp(config.listen(), services));
+    servers.add(Listeners.tcp(config.listen(), services, config.security()));
     if (config.socket() != null) {
-      servers.add(Listeners.unix(config.socket(), services));
+      servers.add(Listeners.unix(config.socket(), services, config.security()));
     }
   }
 
@@ -72,6 +91,9 @@ public final class Agent implements AutoCloseable {
     try {
       for (Server s : agent.servers) {
         s.start();
+      }
+      if (config.metricsListen() != null) {
+        agent.metricsServer = MetricsServer.start(config.metricsListen(), agent.metrics);
       }
     } catch (IOException | RuntimeException e) {
       agent.close();
@@ -83,6 +105,25 @@ public final class Agent implements AutoCloseable {
 
   public int port() {
     return ((InetSocketAddress) servers.get(0).getListenSockets().get(0)).getPort();
+  }
+
+  /** The bound address of the control-plane API. */
+  public InetSocketAddress address() {
+    return (InetSocketAddress) servers.get(0).getListenSockets().get(0);
+  }
+
+  /** The Unix domain socket for local tools, if it has one. */
+  public Optional<Path> socket() {
+    return Optional.ofNullable(config.socket());
+  }
+
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  /** The bound address of the Prometheus endpoint, if it has one. */
+  public Optional<InetSocketAddress> metricsAddress() {
+    return Optional.ofNullable(metricsServer).map(MetricsServer::address);
   }
 
   public Reconciler reconciler() {
@@ -124,8 +165,12 @@ public final class Agent implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    if (metricsServer != null) {
+      metricsServer.close();
+    }
     reconciler.close();
     card.close();
     store.close();
+    metrics.close();
   }
 }

@@ -1,5 +1,6 @@
 package io.bmagent.daemon;
 
+import io.bmagent.daemon.security.ListenerSecurity;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -12,14 +13,29 @@ import java.time.Duration;
  * @param socket the Unix domain socket for local tools, or null for none
  * @param hostNqn the NQN the card presents to storage targets when a volume names none
  * @param resync how often the reconciler diffs everything against the card to catch drift; zero for never
+ * @param security TLS, peer checks and rate limits of the listeners
+ * @param metricsListen the TCP address of the Prometheus endpoint ({@code GET /metrics}), or null for none
  */
 public record AgentConfig(Path stateDir, InetSocketAddress listen, Path socket, String hostNqn, Duration resync,
-    Clock clock) {
+    Clock clock, ListenerSecurity security, InetSocketAddress metricsListen) {
 
   public static final String DEFAULT_HOST_NQN = "nqn.2014-08.org.nvmexpress:uuid:bm-agent";
 
+  /** Loopback, no Unix socket, no metrics endpoint and no rate limit, so tests that poll are never throttled. */
   public static AgentConfig forTests(Path stateDir) {
     return new AgentConfig(stateDir, new InetSocketAddress("127.0.0.1", 0), null, DEFAULT_HOST_NQN, Duration.ZERO,
-        Clock.systemUTC());
+        Clock.systemUTC(), ListenerSecurity.defaults().withRateLimit(null), null);
+  }
+
+  public AgentConfig withSocket(Path socket) {
+    return new AgentConfig(stateDir, listen, socket, hostNqn, resync, clock, security, metricsListen);
+  }
+
+  public AgentConfig withSecurity(ListenerSecurity security) {
+    return new AgentConfig(stateDir, listen, socket, hostNqn, resync, clock, security, metricsListen);
+  }
+
+  public AgentConfig withMetricsListen(InetSocketAddress address) {
+    return new AgentConfig(stateDir, listen, socket, hostNqn, resync, clock, security, address);
   }
 }

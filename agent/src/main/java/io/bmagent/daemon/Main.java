@@ -1,8 +1,12 @@
 package io.bmagent.daemon;
 
+import io.bmagent.audit.KeyValueFormatter;
 import io.bmagent.card.Card;
 import io.bmagent.card.CardProvider;
 import io.bmagent.card.CardProviders;
+import io.bmagent.daemon.security.ListenerSecurity;
+import io.bmagent.daemon.security.SecurityOptions;
+import io.bmagent.daemon.systemd.SystemdNotifier;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -14,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The {@code bm-agent} command: runs the agent until SIGTERM or SIGINT. */
@@ -51,20 +56,39 @@ public final class Main implements Callable<Integer> {
       description = "How often to diff everything against the card, e.g. 30s, 5m; 0 for never.")
   String resync;
 
+  @Mixin
+  SecurityOptions security;
+
+  @Option(names = "--metrics-listen", defaultValue = "127.0.0.1:9400",
+      description = "host:port of the Prometheus endpoint (GET /metrics); off for none (default: ${DEFAULT-VALUE}).")
+  String metricsListen;
+
   public static void main(String[] args) {
+    KeyValueFormatter.install();
     System.exit(new CommandLine(new Main()).execute(args));
   }
 
   @Override
   public Integer call() throws Exception {
+    ListenerSecurity listeners = security.toSecurity();
     CardProviders providers = CardProviders.installed();
     CardProvider provider = providers.choose(card.equals("auto") ? Optional.empty() : Optional.of(card));
+    // Under systemd (Type=notify): STATUS while starting, READY=1 after the first pass, the watchdog, STOPPING=1.
+    SystemdNotifier systemd = SystemdNotifier.fromEnvironment(System.getenv());
     log.info(() -> "opening card driver " + provider.name());
+    systemd.status("opening card driver " + provider.name());
     Card opened = provider.open(cardOptions);
     AgentConfig config = new AgentConfig(stateDir, address(listen),
-        socket != null ? socket : stateDir.resolve("agent.sock"), hostNqn, duration(resync), Clock.systemUTC());
+        socket != null ? socket : stateDir.resolve("agent.sock"), hostNqn, duration(resync), Clock.systemUTC(),
+        listeners, metricsListen.equals("off") ? null : address(metricsListen));
+    systemd.status("starting; waiting for the first reconcile pass");
     Agent agent = Agent.start(config, opened);
-    Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "shutdown"));
+    systemd.watch(agent);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      systemd.stopping();
+      agent.close();
+      systemd.close();
+    }, "shutdown"));
     System.out.printf("bm-agent %s serving on %s:%d and %s with the %s card%n", Agent.VERSION,
         config.listen().getHostString(), agent.port(), config.socket(), opened.info().driverName());
     agent.awaitTermination();
@@ -74,7 +98,7 @@ public final class Main implements Callable<Integer> {
   static InetSocketAddress address(String hostPort) {
     int colon = hostPort.lastIndexOf(':');
     if (colon < 0) {
-      throw new CommandLine.ParameterException(new CommandLine(new Main()), "--listen must be host:port");
+      throw new CommandLine.ParameterException(new CommandLine(new Main()), "expected host:port, got " + hostPort);
     }
     return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
   }

@@ -39,6 +39,7 @@ final class HostStep {
     }
     if (rec.isEmpty()) {
       book.resetFirstRunning();
+      book.forgetAll(TYPE);
     }
   }
 

@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -53,7 +54,9 @@ public final class Reconciler implements AutoCloseable {
   private final Map<String, Integer> volumeAttempts = new HashMap<>();
   private final CompletableFuture<Void> firstPass = new CompletableFuture<>();
   private final AtomicLong passes = new AtomicLong();
+  private final AtomicLong failedTargets = new AtomicLong();
   private volatile long lastPassNanos = System.nanoTime();
+  private volatile Thread worker;
   private boolean scheduled;
   private boolean forceMappings = true;
 
@@ -67,6 +70,7 @@ public final class Reconciler implements AutoCloseable {
     this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "reconciler");
       t.setDaemon(true);
+      worker = t;
       return t;
     });
     this.host = new HostStep(card, book, instances::recordRebootsDone);
@@ -98,6 +102,31 @@ public final class Reconciler implements AutoCloseable {
 
   public long passes() {
     return passes.get();
+  }
+
+  /** How many times a target of a pass failed, retryable or not; a metric. */
+  public long failedTargets() {
+    return failedTargets.get();
+  }
+
+  /**
+   * Queues a no-op on the reconciler's thread and completes when it has run, so a watchdog can tell a thread that is
+   * stuck in a card call from one that is merely idle; completes exceptionally once the reconciler is closed.
+   */
+  public CompletableFuture<Void> heartbeat() {
+    CompletableFuture<Void> beat = new CompletableFuture<>();
+    try {
+      thread.execute(() -> beat.complete(null));
+    } catch (RejectedExecutionException e) {
+      beat.completeExceptionally(e);
+    }
+    return beat;
+  }
+
+  /** Where the reconciler's thread is now, so a watchdog can log which card call it is stuck in. */
+  public StackTraceElement[] stack() {
+    Thread t = worker;
+    return t == null ? new StackTraceElement[0] : t.getStackTrace();
   }
 
   /** When the last pass ended, by {@link System#nanoTime()}; a watchdog uses it to tell a stuck reconciler. */
@@ -209,6 +238,7 @@ public final class Reconciler implements AutoCloseable {
   }
 
   private void onFailure(Target t, CardException e) {
+    failedTargets.incrementAndGet();
     int n = failures.merge(t, 1, Integer::sum);
     if (!e.retryable()) {
       log.warning(() -> "reconcile " + t + " cannot succeed: " + e.getMessage());

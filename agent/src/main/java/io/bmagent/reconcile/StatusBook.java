@@ -7,6 +7,8 @@ import io.bmagent.card.PowerState;
 import io.bmagent.events.EventLog;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,6 +59,11 @@ public final class StatusBook {
     statuses.remove(key(resourceType, id));
   }
 
+  /** Forgets every resource of a type, as when the instance is deprovisioned. */
+  void forgetAll(String resourceType) {
+    statuses.keySet().removeIf(k -> k.startsWith(resourceType + "/"));
+  }
+
   public PowerState power() {
     return power;
   }
@@ -67,6 +74,11 @@ public final class StatusBook {
 
   public Optional<BlockDeviceState> device(String volumeId) {
     return Optional.ofNullable(devices.get(volumeId));
+  }
+
+  /** Every device the card reported in the last pass; metrics read their counters. */
+  public Collection<BlockDeviceState> devices() {
+    return List.copyOf(devices.values());
   }
 
   void devices(Iterable<BlockDeviceState> observed) {

@@ -38,7 +38,12 @@ public final class AgentFixture implements AutoCloseable {
   public final AgentServiceGrpc.AgentServiceBlockingStub agentService;
 
   public AgentFixture(Path stateDir, Card card) throws Exception {
-    agent = Agent.start(AgentConfig.forTests(stateDir), card);
+    this(AgentConfig.forTests(stateDir), card);
+  }
+
+  /** An agent with a config of the test's own, e.g. with a Unix socket, listener security or metrics. */
+  public AgentFixture(AgentConfig config, Card card) throws Exception {
+    agent = Agent.start(config, card);
     channel = NettyChannelBuilder.forAddress("127.0.0.1", agent.port()).usePlaintext().build();
     instances = InstanceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.MINUTES);
     volumes = VolumeServiceGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.MINUTES);

@@ -52,6 +52,7 @@ public final class MemoryCard implements Card {
   private volatile PowerState power = PowerState.OFF;
   private volatile CardListener listener = e -> { };
   private PortConfig port;
+  private volatile PortStats portStats = PortStats.ZERO;
   private int nextSlot = 1;
 
   /** Fails the next {@code count} calls of {@code op} with a retryable I/O error. */
@@ -78,6 +79,17 @@ public final class MemoryCard implements Card {
         volumeId, "path " + state));
   }
 
+  /** Sets a device's I/O counters, as traffic from the host would. */
+  public synchronized void setStats(String volumeId, BlockDeviceStats stats) {
+    BlockDeviceState d = devices.get(volumeId);
+    devices.put(volumeId, new BlockDeviceState(d.config(), d.slot(), d.pathState(), d.frozen(), stats));
+  }
+
+  /** Sets the port's counters, as traffic from and to the host would. */
+  public void setPortStats(PortStats stats) {
+    portStats = stats;
+  }
+
   private void call(String op) {
     AtomicInteger f = faults.get(op);
     if (f != null && f.getAndDecrement() > 0) {
@@ -89,7 +101,7 @@ public final class MemoryCard implements Card {
   @Override
   public CardInfo info() {
     return new CardInfo("memory", "MEM-0001", "memory", "1", 0, Set.of(DeviceType.NVME, DeviceType.VIRTIO_BLK),
-        Set.of(Transport.TCP), false, List.of("freeze", "qos"),
+        Set.of(Transport.TCP), false, List.of("freeze", "qos", "dhchap"),
         new CardInfo.Limits(16, 1, 4000, 400, 1_000_000, 1_000_000, 8));
   }
 
@@ -187,7 +199,7 @@ public final class MemoryCard implements Card {
     return new NetworkPort() {
       @Override
       public synchronized Optional<PortState> port() {
-        return Optional.ofNullable(port).map(p -> new PortState(p, PortStats.ZERO));
+        return Optional.ofNullable(port).map(p -> new PortState(p, portStats));
       }
 
       @Override

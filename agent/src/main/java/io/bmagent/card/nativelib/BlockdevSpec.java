@@ -5,7 +5,7 @@ import com.sun.jna.Structure.FieldOrder;
 
 /** {@code bmdpu_blockdev_spec}: an emulated block device for {@code bmdpu_blockdev_attach}. */
 @FieldOrder({"size_bytes", "qos_iops", "qos_bytes_per_sec", "type", "slot", "nsid", "block_size",
-        "num_queues", "pad0", "conn_id", "serial", "pad1"})
+        "num_queues", "pad0", "conn_id", "serial", "pad1", "boot", "pad2"})
 public class BlockdevSpec extends BmdpuStructure {
     public long size_bytes;
     public long qos_iops;
@@ -19,6 +19,8 @@ public class BlockdevSpec extends BmdpuStructure {
     public byte[] conn_id = new byte[BmdpuLibrary.BMDPU_ID_MAX];
     public byte[] serial = new byte[BmdpuLibrary.BMDPU_SERIAL_MAX];
     public byte[] pad1 = new byte[3];
+    public int boot;
+    public int pad2;
 
     public BlockdevSpec() {
         super();

@@ -28,6 +28,7 @@ public interface BmdpuLibrary extends Library {
     int BMDPU_ID_MAX = 64;
     int BMDPU_SERIAL_MAX = 21;
     int BMDPU_NAME_MAX = 32;
+    int BMDPU_DNS_MAX = 4;
 
     int BMDPU_SLOT_ANY = -1;
     long BMDPU_CURSOR_END = -1L;
@@ -109,6 +110,9 @@ public interface BmdpuLibrary extends Library {
 
     int bmdpu_nvmf_get_status(Pointer card, String connId, NvmfStatus out);
 
+    /** The connection's target with the secret zeroed; whether it has one is {@link NvmfStatus#has_secret}. */
+    int bmdpu_nvmf_get_target(Pointer card, String connId, NvmfTarget out);
+
     /** {@code count}: capacity in, connections out; -ERANGE with the number needed when short. */
     int bmdpu_nvmf_list(Pointer card, Pointer out, IntByReference count);
 
@@ -158,6 +162,9 @@ public interface BmdpuLibrary extends Library {
     int bmdpu_vpc_gateway_remove(Pointer card, int vni);
 
     int bmdpu_vpc_gateway_get(Pointer card, int vni, VpcGateway out);
+
+    /** {@code out}: {@link VpcGateway} array in VNI order; {@code count} as for {@link #bmdpu_nvmf_list}. */
+    int bmdpu_vpc_gateway_list(Pointer card, Pointer out, IntByReference count);
 
     /** Replaces the callback ({@code null} unregisters); on return the previous one is not running. */
     int bmdpu_events_subscribe(Pointer card, EventCallback cb, Pointer userdata);

@@ -24,14 +24,16 @@ import java.util.stream.Collectors;
 
 /**
  * Block devices as one NVMe-oF connection per volume (connection id = volume id) and one emulated
- * device on it (serial = volume id). The card never returns a connection's target or secret, and
- * has no boot flag, so the configs this process attached are kept here: {@link #list()} takes
- * geometry and state from the card and the path from that memory, so equal configs stay equal.
+ * device on it (serial = volume id). {@link #list()} rebuilds each config from the card alone, so
+ * a process that restarted sees what it attached before. The one exception is the DH-HMAC-CHAP
+ * secret, which the card never returns: it is reported when this process set it and the card
+ * still has one, and is empty otherwise.
  */
 final class NativeBlockDevices implements BlockDevices {
 
     private final BmdpuCard card;
-    private final Map<String, BlockDeviceConfig> attached = new ConcurrentHashMap<>();
+    /** Secrets of the connections this process made, by volume id; only non-empty ones. */
+    private final Map<String, String> secrets = new ConcurrentHashMap<>();
 
     NativeBlockDevices(BmdpuCard card) {
         this.card = card;
@@ -40,16 +42,18 @@ final class NativeBlockDevices implements BlockDevices {
     @Override
     public List<BlockDeviceState> list() {
         return NativeErrors.call(() -> {
-            Map<String, Integer> paths = NativeListing.all(NvmfStatus.class, "nvmf_list",
+            Map<String, NvmfStatus> connections = NativeListing.all(NvmfStatus.class, "nvmf_list",
                     (out, n) -> card.library().bmdpu_nvmf_list(card.handle(), out, n), s -> s)
-                    .stream().collect(Collectors.toMap(NvmfStatus::connId, s -> s.state, (a, b) -> a));
+                    .stream().collect(Collectors.toMap(NvmfStatus::connId, Function.identity(), (a, b) -> a));
             List<BlockDeviceState> states = new ArrayList<>();
             for (BlockdevInfo info : devices()) {
                 BlockdevStats stats = new BlockdevStats();
                 BmdpuErrors.check(card.library().bmdpu_blockdev_get_stats(card.handle(), info.spec.slot, stats),
                         "blockdev_get_stats");
-                int path = paths.getOrDefault(info.spec.connId(), stats.path_state);
-                states.add(new BlockDeviceState(config(info.spec), info.spec.slot, pathState(path),
+                NvmfStatus connection = connections.get(info.spec.connId());
+                int path = connection == null ? stats.path_state : connection.state;
+                boolean hasSecret = connection != null && connection.has_secret != 0;
+                states.add(new BlockDeviceState(config(info.spec, hasSecret), info.spec.slot, pathState(path),
                         info.frozen != 0, new BlockDeviceStats(stats.read_ops, stats.write_ops, stats.read_bytes,
                                 stats.write_bytes, stats.errors)));
             }
@@ -68,6 +72,7 @@ final class NativeBlockDevices implements BlockDevices {
                         config.queues());
                 spec.qos_iops = config.qos().iops();
                 spec.qos_bytes_per_sec = config.qos().bytesPerSecond();
+                spec.boot = config.boot() ? 1 : 0;
                 IntByReference slot = new IntByReference();
                 BmdpuErrors.check(card.library().bmdpu_blockdev_attach(card.handle(), spec, slot), "blockdev_attach");
             } catch (RuntimeException e) {
@@ -80,7 +85,11 @@ final class NativeBlockDevices implements BlockDevices {
                 }
                 throw e;
             }
-            attached.put(config.volumeId(), config);
+            if (config.path().dhchapSecret().isEmpty()) {
+                secrets.remove(config.volumeId());
+            } else {
+                secrets.put(config.volumeId(), config.path().dhchapSecret());
+            }
             return null;
         });
     }
@@ -101,7 +110,7 @@ final class NativeBlockDevices implements BlockDevices {
                     throw e;
                 }
             }
-            attached.remove(volumeId);
+            secrets.remove(volumeId);
             return null;
         });
     }
@@ -189,19 +198,35 @@ final class NativeBlockDevices implements BlockDevices {
     }
 
     /**
-     * The SPI config of a device. One attached by another process has no known path: it is reported
-     * with an empty one, which never equals a wanted config, so the reconciler replaces the device.
+     * The SPI config of a device, read back from the card: the spec and its connection's target.
+     * A secret the card has but this process did not set (it was set before a restart) is
+     * reported empty, since the card never gives it out.
      */
-    private BlockDeviceConfig config(BlockdevSpec spec) {
+    private BlockDeviceConfig config(BlockdevSpec spec, boolean hasSecret) {
         String id = spec.serial();
-        BlockDeviceConfig known = attached.get(id);
-        NvmeofPath path = known == null
-                ? new NvmeofPath(Transport.TCP, "", 0, "", spec.nsid, "", "")
-                : new NvmeofPath(known.path().transport(), known.path().address(), known.path().port(),
-                        known.path().subsystemNqn(), spec.nsid, known.path().hostNqn(), known.path().dhchapSecret());
+        NvmfTarget target = new NvmfTarget();
+        BmdpuErrors.check(card.library().bmdpu_nvmf_get_target(card.handle(), spec.connId(), target),
+                "nvmf_get_target");
+        String secret = hasSecret ? secrets.getOrDefault(id, "") : "";
+        NvmeofPath path = new NvmeofPath(target.transport == BmdpuLibrary.BMDPU_TRANSPORT_RDMA ? Transport.RDMA
+                : Transport.TCP, target.address(), port(target.serviceId()), target.subsysNqn(), spec.nsid,
+                target.hostNqn(), secret);
         return new BlockDeviceConfig(id, spec.type == BmdpuLibrary.BMDPU_DEV_VIRTIO_BLK ? DeviceType.VIRTIO_BLK
                 : DeviceType.NVME, path, spec.size_bytes, spec.block_size, spec.num_queues,
-                new QosLimits(spec.qos_iops, spec.qos_bytes_per_sec), known != null && known.boot());
+                new QosLimits(spec.qos_iops, spec.qos_bytes_per_sec), spec.boot != 0);
+    }
+
+    /**
+     * The SPI's port of an NVMe-oF service id. A service id that is not a port (another client of
+     * the card may have set any string) is reported as 0, which no wanted config has.
+     */
+    private static int port(String serviceId) {
+        try {
+            int port = Integer.parseInt(serviceId);
+            return port >= 0 && port <= 65535 ? port : 0;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private static PathState pathState(int raw) {

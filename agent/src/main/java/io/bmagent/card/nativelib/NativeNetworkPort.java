@@ -16,13 +16,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The host's port 0 over {@code bmdpu_port_*} and {@code bmdpu_vpc_gateway_*}; policy rules and
- * mappings are delegated. The card does not hold a NIC id or DNS servers, so the last config set
- * here is kept and reported while the card's fields still match it.
+ * mappings are delegated. Nothing is remembered here: the card holds the whole port config (NIC
+ * id and DNS servers included) and lists its gateways, so a process that restarted reads back
+ * exactly what it set before.
  */
 final class NativeNetworkPort implements NetworkPort {
 
@@ -31,9 +30,6 @@ final class NativeNetworkPort implements NetworkPort {
     private final BmdpuCard card;
     private final NativePolicyRules rules;
     private final NativeMappings mappings;
-    private final AtomicReference<PortConfig> configured = new AtomicReference<>();
-    /** The ABI can get a gateway by VNI but not list them, so the VNIs set here are remembered. */
-    private final Set<Integer> gatewayVnis = ConcurrentHashMap.newKeySet();
 
     NativeNetworkPort(BmdpuCard card) {
         this.card = card;
@@ -44,14 +40,9 @@ final class NativeNetworkPort implements NetworkPort {
     @Override
     public Optional<PortState> port() {
         return NativeErrors.call(() -> {
-            io.bmagent.card.nativelib.PortConfig raw = new io.bmagent.card.nativelib.PortConfig();
-            try {
-                BmdpuErrors.check(card.library().bmdpu_port_get(card.handle(), PORT, raw), "port_get");
-            } catch (BmdpuException e) {
-                if (e.error() == BmdpuError.NOT_FOUND) {
-                    return Optional.empty();
-                }
-                throw e;
+            io.bmagent.card.nativelib.PortConfig raw = readPort();
+            if (raw == null) {
+                return Optional.empty();
             }
             PortCounters c = new PortCounters();
             BmdpuErrors.check(card.library().bmdpu_port_get_counters(card.handle(), PORT, c), "port_get_counters");
@@ -64,9 +55,11 @@ final class NativeNetworkPort implements NetworkPort {
 
     @Override
     public void configure(PortConfig config) {
-        io.bmagent.card.nativelib.PortConfig raw = encode(config);
-        NativeErrors.check("port_configure", () -> card.library().bmdpu_port_configure(card.handle(), PORT, raw));
-        configured.set(config);
+        NativeErrors.call(() -> {
+            io.bmagent.card.nativelib.PortConfig raw = encode(config);
+            BmdpuErrors.check(card.library().bmdpu_port_configure(card.handle(), PORT, raw), "port_configure");
+            return null;
+        });
     }
 
     @Override
@@ -79,7 +72,6 @@ final class NativeNetworkPort implements NetworkPort {
                     throw e;
                 }
             }
-            configured.set(null);
             return null;
         });
         // The card keeps policy tables apart from the port; the SPI removes them with it.
@@ -118,34 +110,23 @@ final class NativeNetworkPort implements NetworkPort {
 
     @Override
     public Collection<io.bmagent.card.VpcGateway> gateways() {
-        return NativeErrors.call(() -> {
-            List<io.bmagent.card.VpcGateway> all = new ArrayList<>();
-            for (int vni : gatewayVnis) {
-                VpcGateway raw = new VpcGateway();
-                try {
-                    BmdpuErrors.check(card.library().bmdpu_vpc_gateway_get(card.handle(), vni, raw), "vpc_gateway_get");
-                    all.add(new io.bmagent.card.VpcGateway(raw.vni, new Ipv4Address(raw.underlay_ipv4),
-                            MacAddress.fromBytes(raw.mac, 0)));
-                } catch (BmdpuException e) {
-                    if (e.error() != BmdpuError.NOT_FOUND) {
-                        throw e;
-                    }
-                    gatewayVnis.remove(vni);
-                }
-            }
-            return all;
-        });
+        return NativeErrors.call(() -> NativeListing.all(VpcGateway.class, "vpc_gateway_list",
+                (out, n) -> card.library().bmdpu_vpc_gateway_list(card.handle(), out, n),
+                raw -> new io.bmagent.card.VpcGateway(raw.vni, new Ipv4Address(raw.underlay_ipv4),
+                        MacAddress.fromBytes(raw.mac, 0))));
     }
 
     @Override
     public void putGateway(io.bmagent.card.VpcGateway gateway) {
-        VpcGateway raw = new VpcGateway();
-        raw.vni = gateway.vni();
-        raw.underlay_ipv4 = gateway.underlay().value();
-        raw.mac = gateway.mac().toBytes();
-        raw.gateway_ipv4 = overlayAddress(gateway);
-        NativeErrors.check("vpc_gateway_set", () -> card.library().bmdpu_vpc_gateway_set(card.handle(), raw));
-        gatewayVnis.add(gateway.vni());
+        NativeErrors.call(() -> {
+            VpcGateway raw = new VpcGateway();
+            raw.vni = gateway.vni();
+            raw.underlay_ipv4 = gateway.underlay().value();
+            raw.mac = gateway.mac().toBytes();
+            raw.gateway_ipv4 = overlayAddress(gateway);
+            BmdpuErrors.check(card.library().bmdpu_vpc_gateway_set(card.handle(), raw), "vpc_gateway_set");
+            return null;
+        });
     }
 
     @Override
@@ -158,7 +139,6 @@ final class NativeNetworkPort implements NetworkPort {
                     throw e;
                 }
             }
-            gatewayVnis.remove(vni);
             return null;
         });
     }
@@ -169,11 +149,31 @@ final class NativeNetworkPort implements NetworkPort {
      * only forwards to the gateway's MAC and VTEP.
      */
     private int overlayAddress(io.bmagent.card.VpcGateway gateway) {
-        PortConfig port = configured.get();
-        return port != null && port.vni() == gateway.vni() ? port.gateway().value() : gateway.underlay().value();
+        io.bmagent.card.nativelib.PortConfig port = readPort();
+        return port != null && port.vni == gateway.vni() ? port.gateway_ipv4 : gateway.underlay().value();
     }
 
+    /** The card's port config, or null when the port is not configured. */
+    private io.bmagent.card.nativelib.PortConfig readPort() {
+        io.bmagent.card.nativelib.PortConfig raw = new io.bmagent.card.nativelib.PortConfig();
+        try {
+            BmdpuErrors.check(card.library().bmdpu_port_get(card.handle(), PORT, raw), "port_get");
+        } catch (BmdpuException e) {
+            if (e.error() == BmdpuError.NOT_FOUND) {
+                return null;
+            }
+            throw e;
+        }
+        return raw;
+    }
+
+    /** The ABI's port config; more DNS servers than the card offers is an invalid config. */
     private static io.bmagent.card.nativelib.PortConfig encode(PortConfig config) {
+        List<Ipv4Address> dns = config.dnsServers();
+        if (dns.size() > BmdpuLibrary.BMDPU_DNS_MAX) {
+            throw new IllegalArgumentException(dns.size() + " DNS servers, the card offers at most "
+                    + BmdpuLibrary.BMDPU_DNS_MAX);
+        }
         io.bmagent.card.nativelib.PortConfig raw = new io.bmagent.card.nativelib.PortConfig();
         raw.mac = config.mac().toBytes();
         raw.ipv4 = config.privateIp().value();
@@ -181,18 +181,22 @@ final class NativeNetworkPort implements NetworkPort {
         raw.vni = config.vni();
         raw.gateway_ipv4 = config.gateway().value();
         raw.mtu = config.mtu();
+        raw.nicId(config.nicId());
+        for (int i = 0; i < dns.size(); i++) {
+            raw.dns_ipv4[i] = dns.get(i).value();
+        }
+        raw.dns_count = dns.size();
         return raw;
     }
 
-    private PortConfig decode(io.bmagent.card.nativelib.PortConfig raw) {
+    private static PortConfig decode(io.bmagent.card.nativelib.PortConfig raw) {
         int mask = raw.prefix_len == 0 ? 0 : -1 << (32 - raw.prefix_len);
         Ipv4Prefix subnet = new Ipv4Prefix(new Ipv4Address(raw.ipv4 & mask), raw.prefix_len);
-        PortConfig seen = new PortConfig("", MacAddress.fromBytes(raw.mac, 0), new Ipv4Address(raw.ipv4), subnet,
-                new Ipv4Address(raw.gateway_ipv4), raw.vni, raw.mtu, List.of());
-        PortConfig known = configured.get();
-        boolean same = known != null && known.mac().equals(seen.mac()) && known.privateIp().equals(seen.privateIp())
-                && known.subnet().equals(subnet) && known.gateway().equals(seen.gateway()) && known.vni() == raw.vni
-                && known.mtu() == raw.mtu;
-        return same ? known : seen;
+        List<Ipv4Address> dns = new ArrayList<>();
+        for (int i = 0; i < Math.min(raw.dns_count, BmdpuLibrary.BMDPU_DNS_MAX); i++) {
+            dns.add(new Ipv4Address(raw.dns_ipv4[i]));
+        }
+        return new PortConfig(raw.nicId(), MacAddress.fromBytes(raw.mac, 0), new Ipv4Address(raw.ipv4), subnet,
+                new Ipv4Address(raw.gateway_ipv4), raw.vni, raw.mtu, dns);
     }
 }

@@ -3,12 +3,17 @@ package io.bmagent.card.nativelib;
 import com.sun.jna.Pointer;
 import com.sun.jna.Structure.FieldOrder;
 
-/** {@code bmdpu_nvmf_status}: a connection's path state and how many devices it backs. */
-@FieldOrder({"conn_id", "state", "device_refs"})
+/**
+ * {@code bmdpu_nvmf_status}: a connection's path state, how many devices it backs and whether it
+ * was made with a DH-HMAC-CHAP secret.
+ */
+@FieldOrder({"conn_id", "state", "device_refs", "has_secret", "pad0"})
 public class NvmfStatus extends BmdpuStructure {
     public byte[] conn_id = new byte[BmdpuLibrary.BMDPU_ID_MAX];
     public int state;
     public int device_refs;
+    public int has_secret;
+    public int pad0;
 
     public NvmfStatus() {
         super();

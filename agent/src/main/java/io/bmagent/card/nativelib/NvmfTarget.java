@@ -4,7 +4,8 @@ import com.sun.jna.Structure.FieldOrder;
 import java.util.Arrays;
 
 /**
- * {@code bmdpu_nvmf_target}: where {@code bmdpu_nvmf_connect} connects. Holds the DH-HMAC-CHAP
+ * {@code bmdpu_nvmf_target}: where {@code bmdpu_nvmf_connect} connects, and what
+ * {@code bmdpu_nvmf_get_target} reads back (with the secret zeroed). Holds the DH-HMAC-CHAP
  * secret, so {@link #toString()} leaves the secret out and {@link #wipeSecret()} clears it from
  * both the Java copy and the native memory once the call has returned.
  */
@@ -58,6 +59,22 @@ public class NvmfTarget extends BmdpuStructure {
 
     public String connId() {
         return getString(conn_id);
+    }
+
+    public String address() {
+        return getString(address);
+    }
+
+    public String serviceId() {
+        return getString(service_id);
+    }
+
+    public String subsysNqn() {
+        return getString(subsys_nqn);
+    }
+
+    public String hostNqn() {
+        return getString(host_nqn);
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
+import com.sun.jna.ptr.LongByReference;
 import java.nio.file.Path;
 
 /**
@@ -21,6 +22,10 @@ public final class SimulatorControl {
         int bmdpu_sim_host_io(Pointer card, int slot, long readOps, long writeOps, int bytesPerOp);
 
         int bmdpu_sim_port_traffic(Pointer card, long rxPackets, long txPackets, int bytesPerPacket);
+
+        int bmdpu_sim_mutations(Pointer card, LongByReference count);
+
+        int bmdpu_sim_forget(String serial);
     }
 
     private final SimLibrary sim;
@@ -65,6 +70,24 @@ public final class SimulatorControl {
     /** Simulates host I/O on a device; -EAGAIN while it is frozen. */
     public void hostIo(int slot, long readOps, long writeOps, int bytesPerOp) {
         BmdpuErrors.check(sim.bmdpu_sim_host_io(card.handle(), slot, readOps, writeOps, bytesPerOp), "sim_host_io");
+    }
+
+    /** How many state-changing calls were made through this handle since it was opened, failed ones included. */
+    public long mutations() {
+        LongByReference count = new LongByReference();
+        BmdpuErrors.check(sim.bmdpu_sim_mutations(card.handle(), count), "sim_mutations");
+        return count.getValue();
+    }
+
+    /**
+     * Drops the state of the closed card opened with {@code serial=}, so that the next open of the
+     * serial is a new card; no error when no card has the serial.
+     */
+    public void forget(String serial) {
+        int rc = sim.bmdpu_sim_forget(serial);
+        if (rc != -BmdpuError.NOT_FOUND.errno()) {
+            BmdpuErrors.check(rc, "sim_forget");
+        }
     }
 
     /** Simulates traffic through the host port. */

@@ -1,5 +1,6 @@
 package io.bmagent.card.nativelib;
 
+import com.sun.jna.Pointer;
 import com.sun.jna.Structure.FieldOrder;
 
 /** {@code bmdpu_vpc_gateway}: where traffic of a VNI that leaves the subnet goes. */
@@ -10,4 +11,12 @@ public class VpcGateway extends BmdpuStructure {
     public int underlay_ipv4;
     public byte[] mac = new byte[6];
     public byte[] pad0 = new byte[2];
+
+    public VpcGateway() {
+        super();
+    }
+
+    public VpcGateway(Pointer p) {
+        super(p);
+    }
 }

@@ -66,6 +66,11 @@ final class AdminCommands {
                 yield ns == null ? Completion.error(Nvme.SCT_GENERIC, Nvme.SC_INVALID_NAMESPACE)
                         : Completion.data(IdentifyPages.descriptors(alloc, ns));
             }
+            // Linux asks for the NVM command set's controller data (CSI 0 in CDW11 bits 31:24)
+            // during init; all zeroes means no extra limits (NVM Command Set 1.0, 4.1.2).
+            case Nvme.CNS_CSI_CONTROLLER -> (sqe.cdw(11) >>> 24) == 0
+                    ? Completion.data(alloc.buffer(Nvme.IDENTIFY_SIZE).writeZero(Nvme.IDENTIFY_SIZE))
+                    : Completion.error(Nvme.SCT_GENERIC, Nvme.SC_INVALID_FIELD);
             default -> Completion.error(Nvme.SCT_GENERIC, Nvme.SC_INVALID_FIELD);
         };
     }

@@ -1,6 +1,7 @@
 package io.bmagent.lab.target;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 
 import java.io.IOException;
 
@@ -32,7 +33,7 @@ public interface Backing extends AutoCloseable {
     /** Copies everything through a bounded buffer; used between different backing kinds. */
     static void copy(Backing from, Backing to) throws IOException {
         int chunk = 1 << 20;
-        ByteBuf buf = io.netty.buffer.Unpooled.buffer(chunk);
+        ByteBuf buf = Unpooled.buffer(chunk);
         try {
             for (long off = 0; off < Math.min(from.size(), to.size()); off += chunk) {
                 int n = (int) Math.min(chunk, Math.min(from.size(), to.size()) - off);

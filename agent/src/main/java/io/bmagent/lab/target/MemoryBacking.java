@@ -2,6 +2,8 @@ package io.bmagent.lab.target;
 
 import io.netty.buffer.ByteBuf;
 
+import java.io.IOException;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -80,7 +82,7 @@ public final class MemoryBacking implements Backing {
             if (n == CHUNK) {
                 owned.remove(chunks.remove(pos / CHUNK));
             } else if (chunks.containsKey(pos / CHUNK)) {
-                java.util.Arrays.fill(writable(pos / CHUNK), in, in + n, (byte) 0);
+                Arrays.fill(writable(pos / CHUNK), in, in + n, (byte) 0);
             }
             done += n;
         }
@@ -97,7 +99,7 @@ public final class MemoryBacking implements Backing {
     }
 
     @Override
-    public void restoreFrom(Backing source) throws java.io.IOException {
+    public void restoreFrom(Backing source) throws IOException {
         if (source instanceof MemoryBacking m && m.size == size) {
             Map<Long, byte[]> copy;
             synchronized (m) {

@@ -18,6 +18,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The lab NVMe/TCP target. Subsystems and namespaces survive {@link #stop()}; connections and
@@ -31,6 +32,7 @@ public final class NvmeTcpTarget implements AutoCloseable {
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private Channel server;
     private int port;
+    private volatile boolean hung;
 
     public NvmeTcpTarget(TargetOptions options) {
         this.options = options;
@@ -59,6 +61,7 @@ public final class NvmeTcpTarget implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.add(ch);
+                        ch.config().setAutoRead(!hung);
                         PduCodecConfig codec = new PduCodecConfig(false, maxData);
                         ch.pipeline().addLast(new NvmeTcpPduEncoder(codec), new NvmeTcpPduDecoder(codec),
                                 new TargetConnection(NvmeTcpTarget.this, options, codec));
@@ -78,6 +81,18 @@ public final class NvmeTcpTarget implements AutoCloseable {
         connections.close().sync();
     }
 
+    /**
+     * Stops (or resumes) reading from every connection, current and new, while keeping them open:
+     * a storage node that hangs rather than dies, which only command timeouts can detect.
+     */
+    public void hang(boolean hang) {
+        hung = hang;
+        for (Channel ch : connections) {
+            // On the channel's loop, so no read is in flight once this returns.
+            ch.eventLoop().submit(() -> ch.config().setAutoRead(!hang)).syncUninterruptibly();
+        }
+    }
+
     public synchronized boolean running() {
         return server != null;
     }
@@ -89,7 +104,7 @@ public final class NvmeTcpTarget implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         stop();
-        group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).sync();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
         subsystems.values().forEach(Subsystem::closeAll);
     }
 }

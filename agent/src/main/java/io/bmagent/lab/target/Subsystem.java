@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -101,7 +103,7 @@ public final class Subsystem {
         Backing backing;
         if (dataDir != null) {
             Path copy = Files.createTempFile(dataDir, "clone-", ".img");
-            Files.copy(image, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(image, copy, StandardCopyOption.REPLACE_EXISTING);
             backing = new FileBacking(copy, size);
         } else {
             backing = new MemoryBacking(size);
@@ -130,7 +132,7 @@ public final class Subsystem {
         return ns;
     }
 
-    TargetController newController(String hostNqn, java.util.UUID hostId) {
+    TargetController newController(String hostNqn, UUID hostId) {
         int id = nextCntlid.getAndUpdate(i -> i >= 0xFFEF ? 1 : i + 1);
         TargetController c = new TargetController(this, id, hostNqn, hostId);
         controllers.put(id, c);

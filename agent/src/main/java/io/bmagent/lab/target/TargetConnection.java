@@ -33,6 +33,7 @@ final class TargetConnection extends ChannelInboundHandlerAdapter {
     private final PduCodecConfig codec;
     private final Map<Integer, PendingWrite> pending = new HashMap<>();
     private boolean initialized;
+    private boolean terminating;
     private TargetController controller;
     private int qid = -1;
     private int sqSize = 1;
@@ -52,6 +53,9 @@ final class TargetConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
+            if (terminating) {
+                return; // PDUs decoded in the same read as the one we rejected
+            }
             if (!(msg instanceof IcReqPdu) && !initialized && !(msg instanceof TermReqPdu)) {
                 terminate(ctx, TermReqPdu.FES_PDU_SEQUENCE_ERROR, 0);
             } else if (msg instanceof IcReqPdu r) {
@@ -241,6 +245,7 @@ final class TargetConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void terminate(ChannelHandlerContext ctx, int fes, long fei) {
+        terminating = true;
         ctx.writeAndFlush(new TermReqPdu(false, fes, fei, null)).addListener(ChannelFutureListener.CLOSE);
     }
 

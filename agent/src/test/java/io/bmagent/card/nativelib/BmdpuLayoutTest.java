@@ -15,9 +15,9 @@ class BmdpuLayoutTest {
     void structuresMatchTheCLayout() {
         Map<Class<? extends Structure>, Integer> sizes = Map.ofEntries(
                 Map.entry(CardInfo.class, 104), Map.entry(Limits.class, 32),
-                Map.entry(NvmfTarget.class, 808), Map.entry(NvmfStatus.class, 72),
-                Map.entry(BlockdevSpec.class, 136), Map.entry(BlockdevStats.class, 48),
-                Map.entry(BlockdevInfo.class, 144), Map.entry(PortConfig.class, 32),
+                Map.entry(NvmfTarget.class, 808), Map.entry(NvmfStatus.class, 80),
+                Map.entry(BlockdevSpec.class, 144), Map.entry(BlockdevStats.class, 48),
+                Map.entry(BlockdevInfo.class, 152), Map.entry(PortConfig.class, 120),
                 Map.entry(PortCounters.class, 48), Map.entry(Rule.class, 40),
                 Map.entry(VpcMapping.class, 20), Map.entry(VpcGateway.class, 20),
                 Map.entry(Event.class, 96));

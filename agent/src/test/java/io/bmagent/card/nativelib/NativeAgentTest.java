@@ -37,10 +37,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/**
- * The agent driving the simulator over gRPC, as a control plane would. A restart test is left out:
- * the simulator keeps its state per handle, so a second handle would be a fresh, empty card.
- */
+/** The agent driving the simulator over gRPC, as a control plane would; restarts are in NativeRestartTest. */
 @Tag("hil")
 class NativeAgentTest {
 

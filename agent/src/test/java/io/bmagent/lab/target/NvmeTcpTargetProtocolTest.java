@@ -106,6 +106,14 @@ class NvmeTcpTargetProtocolTest {
             assertEquals(1, list.getIntLE(0));
             assertEquals(0, list.getIntLE(4));
             list.release();
+            readData(admin, NvmeCommands.identify(Nvme.CNS_CSI_CONTROLLER, 0), 20, 4096).release();
+            ByteBuf descs = readData(admin, NvmeCommands.identify(Nvme.CNS_NS_DESCRIPTORS, 1), 21, 4096);
+            assertEquals(2, descs.getByte(0));
+            assertEquals(16, descs.getByte(1));
+            byte[] nguid = new byte[16];
+            descs.getBytes(4, nguid);
+            assertArrayEquals(ns.nguid(), nguid);
+            descs.release();
             Cqe q = command(admin, NvmeCommands.setNumberOfQueues(2), 8, null);
             assertEquals(0x00010001L, q.dw0());
             assertTrue(command(admin, NvmeCommands.keepAlive(), 9, null).ok());
@@ -171,6 +179,23 @@ class NvmeTcpTargetProtocolTest {
             assertEquals(Nvme.SCT_COMMAND_SPECIFIC, cqe.sct());
             assertEquals(Nvme.SC_CONNECT_INVALID_PARAMETERS, cqe.sc());
             assertEquals(256, cqe.dw0() >>> 16);
+        }
+    }
+
+    @Test
+    void silentHostIsDroppedAfterKeepAliveTimeout() throws Exception {
+        try (RawHost h = new RawHost(target.port())) {
+            h.send(new IcReqPdu(0, 0, false, false, 0));
+            h.next(IcRespPdu.class);
+            Cqe c = command(h, NvmeCommands.connect(0, 32, 200), 1,
+                    NvmeCommands.connectData(ByteBufAllocator.DEFAULT, hostId, 0xFFFF, NQN, HOST));
+            assertTrue(c.ok());
+            assertEquals(1, target.subsystem(NQN).controllerCount());
+            assertEquals("closed", h.received.poll(30, java.util.concurrent.TimeUnit.SECONDS));
+            for (int i = 0; i < 1000 && target.subsystem(NQN).controllerCount() > 0; i++) {
+                Thread.sleep(10);
+            }
+            assertEquals(0, target.subsystem(NQN).controllerCount());
         }
     }
 }

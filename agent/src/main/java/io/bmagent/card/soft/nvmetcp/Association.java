@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -11,10 +12,11 @@ import io.netty.channel.socket.SocketChannel;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -28,7 +30,7 @@ final class Association {
     private static final int ADMIN_DEPTH = 31;
     private static final int MAX_C2H_DATA = 16 << 20;
     final List<NvmeTcpQueue> queues = new ArrayList<>();
-    final Map<Integer, NamespaceInfo> namespaces = new TreeMap<>();
+    final Map<Integer, NamespaceInfo> namespaces = new ConcurrentSkipListMap<>();
     ControllerInfo info;
     private final NvmeTcpControllerConfig config;
     private final EventLoopGroup group;
@@ -95,7 +97,7 @@ final class Association {
                                 + config.port + ": " + cf.cause().getMessage(), cf.cause()));
                         return;
                     }
-                    Channel ch = ((io.netty.channel.ChannelFuture) cf).channel();
+                    Channel ch = ((ChannelFuture) cf).channel();
                     synchronized (queues) {
                         queues.add(qid == 0 ? 0 : queues.size(), q);
                     }
@@ -198,16 +200,18 @@ final class Association {
             })));
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenRun(() -> queues.sort(
-                java.util.Comparator.comparingInt(q -> q.qid)));
+                Comparator.comparingInt(q -> q.qid)));
     }
 
-    private CompletableFuture<Void> identifyNamespaces() {
+    /** Active namespace list (CNS 02h), then Identify Namespace for each; also used to rescan. */
+    CompletableFuture<Void> identifyNamespaces() {
         return identify(Nvme.CNS_ACTIVE_NSIDS, 0).thenCompose(list -> {
             List<Integer> ids = new ArrayList<>();
             for (int i = 0; i < 1024 && list.getIntLE(i * 4) != 0; i++) {
                 ids.add(list.getIntLE(i * 4));
             }
             list.release();
+            namespaces.keySet().retainAll(ids);
             CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
             for (int nsid : ids) {
                 chain = chain.thenCompose(v -> identify(Nvme.CNS_NAMESPACE, nsid).thenAccept(p -> {

@@ -31,6 +31,7 @@ public final class Nvme {
     public static final int CNS_CONTROLLER = 0x01;
     public static final int CNS_ACTIVE_NSIDS = 0x02;
     public static final int CNS_NS_DESCRIPTORS = 0x03;
+    public static final int CNS_CSI_CONTROLLER = 0x06;
     public static final int FID_NUMBER_OF_QUEUES = 0x07;
     public static final int FID_KEEP_ALIVE_TIMER = 0x0F;
     // Status code types and codes (NVMe Base 1.4, 4.6.1.2).

@@ -38,9 +38,22 @@ public final class NvmeTcpController implements AutoCloseable {
     private int attempt;
     private ScheduledFuture<?> lossTimer;
 
+    private final boolean ownsGroup;
+
+    /** A controller with its own event loops ({@code config.threads} of them). */
     public NvmeTcpController(NvmeTcpControllerConfig config) {
+        this(config, Transports.newGroup(config.threads), true);
+    }
+
+    /** A controller on a shared group, which {@link #close()} leaves running. */
+    public NvmeTcpController(NvmeTcpControllerConfig config, EventLoopGroup group) {
+        this(config, group, false);
+    }
+
+    private NvmeTcpController(NvmeTcpControllerConfig config, EventLoopGroup group, boolean ownsGroup) {
         this.config = config;
-        this.group = Transports.newGroup(config.threads);
+        this.group = group;
+        this.ownsGroup = ownsGroup;
         this.loop = group.next();
     }
 
@@ -87,7 +100,11 @@ public final class NvmeTcpController implements AutoCloseable {
      * on success. Transfers above MDTS are split.
      */
     public CompletableFuture<Void> read(int nsid, long lba, int blocks, ByteBuf dst) {
-        int bs = blockSize(nsid);
+        NamespaceInfo ns = namespace(nsid);
+        if (ns == null || blocks < 1) {
+            return invalid(nsid, blocks);
+        }
+        int bs = ns.blockSize();
         dst.ensureWritable(blocks * bs);
         int base = dst.writerIndex();
         return split(nsid, lba, blocks, (l, n, off) -> {
@@ -101,10 +118,11 @@ public final class NvmeTcpController implements AutoCloseable {
 
     /** Writes {@code blocks} blocks from {@code src} at its reader index; {@code src} is not modified. */
     public CompletableFuture<Void> write(int nsid, long lba, int blocks, ByteBuf src) {
-        int bs = blockSize(nsid);
-        if (src.readableBytes() < blocks * bs) {
-            throw new IllegalArgumentException("source holds " + src.readableBytes() + " bytes, need " + blocks * bs);
+        NamespaceInfo ns = namespace(nsid);
+        if (ns == null || blocks < 1 || src.readableBytes() < blocks * ns.blockSize()) {
+            return invalid(nsid, blocks);
         }
+        int bs = ns.blockSize();
         int base = src.readerIndex();
         return split(nsid, lba, blocks, (l, n, off) ->
                 io("Write", NvmeCommands.write(nsid, l, n), src.slice(base + off, n * bs), null, 0))
@@ -116,6 +134,9 @@ public final class NvmeTcpController implements AutoCloseable {
     }
 
     public CompletableFuture<Void> writeZeroes(int nsid, long lba, int blocks) {
+        if (namespace(nsid) == null || blocks < 1) {
+            return invalid(nsid, blocks);
+        }
         return split(nsid, lba, blocks, (l, n, off) ->
                 io("Write Zeroes", NvmeCommands.writeZeroes(nsid, l, n, false), null, null, 0));
     }
@@ -126,12 +147,10 @@ public final class NvmeTcpController implements AutoCloseable {
         return io("Deallocate", NvmeCommands.deallocate(nsid), range, null, 0).whenComplete((v, e) -> range.release());
     }
 
-    private int blockSize(int nsid) {
-        NamespaceInfo ns = namespace(nsid);
-        if (ns == null) {
-            throw new IllegalArgumentException("namespace " + nsid + " is not known on " + config.subNqn);
-        }
-        return ns.blockSize();
+    private CompletableFuture<Void> invalid(int nsid, int blocks) {
+        return CompletableFuture.failedFuture(new IllegalArgumentException(namespace(nsid) == null
+                ? "namespace " + nsid + " is not known on " + config.subNqn
+                : "bad block count or buffer for " + blocks + " blocks"));
     }
 
     private interface Part {
@@ -139,7 +158,7 @@ public final class NvmeTcpController implements AutoCloseable {
     }
 
     private CompletableFuture<Void> split(int nsid, long lba, int blocks, Part part) {
-        int bs = blockSize(nsid);
+        int bs = namespace(nsid).blockSize();
         Association a = current;
         int maxBlocks = Math.max(1, Math.min(65536, (a == null ? 1 << 20 : a.info.maxTransferBytes()) / bs));
         if (blocks <= maxBlocks) {
@@ -184,6 +203,11 @@ public final class NvmeTcpController implements AutoCloseable {
 
     /** Commands whose connection died; runs on any queue loop, so hop to ours. */
     private void orphaned(List<NvmeCommand> lost) {
+        if (state == PathState.CLOSED) {
+            // Our loop may already be shutting down; fail here rather than risk a rejected hop.
+            lost.forEach(c -> c.future.completeExceptionally(failure()));
+            return;
+        }
         loop.execute(() -> {
             for (NvmeCommand c : lost) {
                 if (!c.reissue) {
@@ -278,7 +302,19 @@ public final class NvmeTcpController implements AutoCloseable {
         }
     }
 
-    /** Shuts the controller down (CC.SHN, NVMe Base 7.6.2) if connected, then drops everything. */
+    /** Re-reads the active namespace list, e.g. after a snapshot or clone added one on the target. */
+    public CompletableFuture<Void> rescan() {
+        Association a = current;
+        if (a == null || state != PathState.CONNECTED) {
+            return CompletableFuture.failedFuture(failure());
+        }
+        return a.identifyNamespaces();
+    }
+
+    /**
+     * Shuts the controller down (CC.SHN, NVMe Base 7.6.2) if connected, then drops everything.
+     * Blocks until done, so never call it from an event loop.
+     */
     @Override
     public void close() {
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -307,6 +343,8 @@ public final class NvmeTcpController implements AutoCloseable {
             });
         });
         done.join();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
     }
 }

@@ -112,6 +112,9 @@ final class NvmeTcpQueue extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
+            if (closed) {
+                return; // PDUs decoded in the same read as the one we rejected
+            }
             if (msg instanceof IcRespPdu r) {
                 initialized(r);
             } else if (!ready.isDone() || msg instanceof TermReqPdu) {
@@ -195,6 +198,7 @@ final class NvmeTcpQueue extends ChannelInboundHandlerAdapter {
     }
 
     private void terminate(int fes, long fei) {
+        closed = true;
         ctx.writeAndFlush(new TermReqPdu(true, fes, fei, null)).addListener(ChannelFutureListener.CLOSE);
     }
 

@@ -2,6 +2,7 @@ package io.bmagent.card.soft.storage;
 
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 
 import java.util.concurrent.atomic.LongAdder;
 
@@ -16,6 +17,7 @@ public final class DeviceStats {
     final LongAdder errors = new LongAdder();
     final LongAdder autoThaws = new LongAdder();
     private final ConcurrentHistogram latency = new ConcurrentHistogram(3);
+    private final Recorder interval = new Recorder(3);
 
     void record(BlockRequest r, int blockSize, long nanos, boolean ok) {
         if (!ok) {
@@ -37,7 +39,9 @@ public final class DeviceStats {
             case FLUSH -> flushes.increment();
             case DISCARD, WRITE_ZEROES -> discards.increment();
         }
-        latency.recordValue(Math.max(0, nanos / 1000));
+        long micros = Math.max(0, nanos / 1000);
+        latency.recordValue(micros);
+        interval.recordValue(micros);
     }
 
     public long reads() {
@@ -72,6 +76,14 @@ public final class DeviceStats {
     /** Freezes ended by the timeout rather than by thaw. */
     public long autoThaws() {
         return autoThaws.sum();
+    }
+
+    /**
+     * Latency since the previous call (or creation), in microseconds: what a metrics exporter
+     * samples each period. Meant for a single sampler.
+     */
+    public Histogram intervalLatencyMicros() {
+        return interval.getIntervalHistogram();
     }
 
     /** A copy of the latency distribution since the device was created, in microseconds. */

@@ -190,6 +190,11 @@ public final class HostBlockDevice {
             if (inFlight == 0) {
                 quiesced.complete(null);
             } else {
+                // A thaw before the last freeze drained leaves its waiter here; it drains with this one.
+                CompletableFuture<Void> earlier = drained;
+                if (earlier != null) {
+                    quiesced.thenRun(() -> earlier.complete(null));
+                }
                 drained = quiesced;
             }
             autoThaw = scheduler.schedule(() -> thaw(true), autoThawAfter.toNanos(), TimeUnit.NANOSECONDS);

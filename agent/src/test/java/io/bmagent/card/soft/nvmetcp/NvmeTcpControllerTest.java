@@ -241,8 +241,73 @@ class NvmeTcpControllerTest {
         ByteBuf cloned = Unpooled.buffer();
         b.read(clone, 0, 4, cloned).join();
         assertPattern(cloned, 4, 1);
-        for (ByteBuf buf : List.of(v1, v2, dst, cloned)) {
+        assertNull(a.namespace(clone));
+        a.rescan().join();
+        ByteBuf viaRescan = Unpooled.buffer();
+        a.read(clone, 0, 4, viaRescan).join();
+        assertPattern(viaRescan, 4, 1);
+        CompletionException unknown = assertThrows(CompletionException.class, () -> a.flush(99).join());
+        assertEquals(Nvme.SC_INVALID_NAMESPACE, ((NvmeException) unknown.getCause()).statusCode());
+        assertInstanceOf(IllegalArgumentException.class,
+                assertThrows(CompletionException.class, () -> a.read(99, 0, 1, viaRescan).join()).getCause());
+        for (ByteBuf buf : List.of(v1, v2, dst, cloned, viaRescan)) {
             buf.release();
         }
+    }
+
+    /** A peer that accepts TCP but never answers ICReq must not hang the initiator. */
+    @Test
+    void silentPeerFailsTheConnectWithinTheLossTimeout() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0)) {
+            Thread acceptor = new Thread(() -> {
+                List<java.net.Socket> held = new ArrayList<>();
+                try {
+                    while (true) {
+                        held.add(silent.accept());
+                    }
+                } catch (java.io.IOException closed) {
+                    held.forEach(s -> {
+                        try {
+                            s.close();
+                        } catch (java.io.IOException ignored) {
+                            // closing a socket the peer already dropped
+                        }
+                    });
+                }
+            });
+            acceptor.start();
+            NvmeTcpController c = new NvmeTcpController(new NvmeTcpControllerConfig("127.0.0.1",
+                    silent.getLocalPort(), NQN, HOST).commandTimeoutMillis(200).controllerLossTimeoutMillis(800)
+                    .reconnectDelayMillis(20, 100));
+            closeables.add(0, c);
+            CompletionException e = assertThrows(CompletionException.class, () -> c.connect().join());
+            assertTrue(e.getCause().getMessage().contains("down for"), e.getCause().getMessage());
+            assertEquals(PathState.FAILED, c.state());
+            silent.close();
+            acceptor.join();
+        }
+    }
+
+    /** A hung target is only noticed by the command timeout; the write is re-issued once it is back. */
+    @Test
+    void commandTimeoutRecoversFromAHungTarget() throws Exception {
+        target(new TargetOptions());
+        NvmeTcpController a = controller(config().commandTimeoutMillis(300).keepAliveTimeoutMillis(0)
+                .maxAttempts(100).controllerLossTimeoutMillis(60_000));
+        target.hang(true);
+        ByteBuf src = pattern(1, 42);
+        CompletableFuture<Void> write = a.write(1, 7, 1, src);
+        for (int i = 0; i < 3000 && a.counters().timeouts() == 0; i++) {
+            Thread.sleep(10);
+        }
+        assertTrue(a.counters().timeouts() >= 1);
+        assertFalse(write.isDone());
+        target.hang(false);
+        write.get(60, TimeUnit.SECONDS);
+        ByteBuf dst = Unpooled.buffer();
+        a.read(1, 7, 1, dst).join();
+        assertPattern(dst, 1, 42);
+        src.release();
+        dst.release();
     }
 }

@@ -190,6 +190,8 @@ class HostBlockDeviceTest {
         assertTrue(rate <= limit * 1.1, "rate " + rate + " above limit " + limit);
         assertEquals(ops, d.stats().reads());
         assertEquals(ops, d.stats().latencyMicros().getTotalCount());
+        assertEquals(ops, d.stats().intervalLatencyMicros().getTotalCount());
+        assertEquals(0, d.stats().intervalLatencyMicros().getTotalCount());
         buffers.forEach(ByteBuf::release);
     }
 
