@@ -98,7 +98,9 @@ public final class SoftPipeline {
       return;
     }
     int dst = Ipv4.dst(b, ip);
-    if ((dst >>> 28) == 0xE || dst == Ipv4.BROADCAST || dst == cfg.subnet().broadcast().value()) {
+    // The subnet's broadcast address from its parts: Ipv4Prefix.broadcast() would allocate on every packet.
+    int subnetBroadcast = cfg.subnet().network().value() | ~cfg.subnet().mask();
+    if ((dst >>> 28) == 0xE || dst == Ipv4.BROADCAST || dst == subnetBroadcast) {
       counters.drop(DropReason.BROADCAST);
       return;
     }

@@ -38,6 +38,12 @@ public record FlowKey(long high, long low) {
     return (int) low & 0xffff;
   }
 
+  /** Spelt out rather than the record's generated equals, so that the JIT inlines it into the table lookup. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof FlowKey k && k.high == high && k.low == low;
+  }
+
   @Override
   public int hashCode() {
     long h = high * 0x9E3779B97F4A7C15L ^ low * 0xC2B2AE3D27D4EB4FL;
