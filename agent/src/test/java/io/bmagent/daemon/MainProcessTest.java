@@ -37,8 +37,9 @@ class MainProcessTest {
     Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), Main.class.getName(),
         "--state-dir", dir.resolve("state").toString(), "--listen", "127.0.0.1:" + port,
-        "--socket", socket.toString(), "--card-option", "underlay=127.0.0.1", "--card-option", "underlay-port=0"))
-        .redirectErrorStream(true).start();
+        "--socket", socket.toString(), "--metrics-listen", "127.0.0.1:0",
+        "--card-option", "underlay=127.0.0.1", "--card-option", "underlay-port=0"))
+        .redirectError(dir.resolve("agent.log").toFile()).start();
     ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
@@ -46,7 +47,7 @@ class MainProcessTest {
       while ((line = out.readLine()) != null && !line.startsWith("bm-agent ")) {
         seen.append(line).append('\n');
       }
-      assertTrue(line != null, "agent exited before serving:\n" + seen);
+      assertTrue(line != null, "agent exited before serving:\n" + seen + Files.readString(dir.resolve("agent.log")));
       assertTrue(line.contains("with the soft card"), line);
       var health = HealthGrpc.newBlockingStub(channel).withWaitForReady().withDeadlineAfter(30, TimeUnit.SECONDS);
       assertEquals(HealthCheckResponse.ServingStatus.SERVING,
