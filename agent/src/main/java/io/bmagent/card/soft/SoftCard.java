@@ -14,6 +14,8 @@ import io.bmagent.card.soft.net.HostPort;
 import io.bmagent.card.soft.net.SoftNetworkPort;
 import io.bmagent.card.soft.net.Underlay;
 import io.bmagent.card.soft.storage.HostBlockDevice;
+import io.bmagent.card.soft.vhost.VhostUserDisks;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -25,6 +27,8 @@ import java.util.concurrent.TimeUnit;
 /** The soft card: host power, NVMe/TCP-backed block devices and the VPC pipeline, all in this process. */
 public final class SoftCard implements Card {
 
+  /** Queues per vhost-user-blk device; Linux uses as many as the guest has CPUs, up to this. */
+  static final int VHOST_QUEUES = 4;
   static final CardInfo.Limits LIMITS = new CardInfo.Limits(16, 1, 4000, 400, 1_000_000, 1_000_000, 8);
 
   private final CardInfo info;
@@ -35,11 +39,13 @@ public final class SoftCard implements Card {
   private final SoftNetworkPort network;
   private final HostPort hostPort;
   private final Runnable releaseUnderlay;
+  private final VhostUserDisks vhostDisks;
   private volatile CardListener listener = e -> { };
 
   /** @param releaseUnderlay frees what the underlay runs on, after the card closed it */
+  /** @param vhostUserDir where to serve the host's disks as vhost-user-blk sockets, or null for none */
   SoftCard(String serial, SoftStorageOptions storageOptions, HostPort hostPort, Underlay underlay,
-      Runnable releaseUnderlay) {
+      Runnable releaseUnderlay, Path vhostUserDir) {
     this.info = new CardInfo("bm-agent soft card", serial, "soft", "0.1.0", 0,
         Set.of(DeviceType.NVME, DeviceType.VIRTIO_BLK), Set.of(Transport.TCP), false,
         List.of("freeze", "qos", "vxlan", "conntrack", "snat", "dhcp", "arp-responder"), LIMITS);
@@ -52,6 +58,22 @@ public final class SoftCard implements Card {
     this.hostPort = hostPort;
     this.releaseUnderlay = releaseUnderlay;
     network.connect(hostPort, underlay);
+    // A QEMU guest in the host's place reaches its disks over vhost-user while the host is on, as a host reaches
+    // the hardware card's PCIe functions.
+    this.vhostDisks = vhostUserDir == null ? null : new VhostUserDisks(vhostUserDir, VHOST_QUEUES, this::attached);
+    if (vhostDisks != null) {
+      host.addGate(vhostDisks::powered);
+    }
+  }
+
+  private List<HostBlockDevice> attached() {
+    return storage.list().stream().map(d -> storage.device(d.config().volumeId())).flatMap(Optional::stream)
+        .toList();
+  }
+
+  /** The vhost-user-blk socket of a volume's device, when the card serves them. */
+  public Optional<Path> vhostUserSocket(String volumeId) {
+    return Optional.ofNullable(vhostDisks).map(v -> v.socket(volumeId));
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -109,6 +131,9 @@ public final class SoftCard implements Card {
 
   @Override
   public void close() {
+    if (vhostDisks != null) {
+      vhostDisks.close();
+    }
     storage.close();
     network.close();
     releaseUnderlay.run();

@@ -12,14 +12,17 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Opens the soft card. Options: {@code underlay} (the card's underlay address, default 127.0.0.2),
  * {@code underlay-port} (default 4789), {@code host-netns} (put the host port, a TAP device, into this network
- * namespace; without it the host port has nothing plugged in), {@code host-tap} (its name, default bmhost0), and the
- * initiator's timeouts (see {@link SoftStorageOptions}).
+ * namespace; without it the host port has nothing plugged in), {@code host-tap} (its name, default bmhost0),
+ * {@code vhost-user-dir} (serve the host's disks there as vhost-user-blk sockets, {@code <volume id>.sock}, while
+ * the host is on, for a QEMU guest in the host's place), and the initiator's timeouts (see
+ * {@link SoftStorageOptions}).
  */
 public final class SoftCardProvider implements CardProvider {
 
@@ -52,7 +55,8 @@ public final class SoftCardProvider implements CardProvider {
       UdpUnderlay underlay = new UdpUnderlay(underlayIp, port, group);
       HostPort hostPort = hostPort(options);
       return new SoftCard("SOFT-" + underlayIp, SoftStorageOptions.from(options), hostPort, underlay,
-          () -> group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS));
+          () -> group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS),
+          options.containsKey("vhost-user-dir") ? Path.of(options.get("vhost-user-dir")) : null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       group.shutdownGracefully();

@@ -13,7 +13,6 @@ import io.bmagent.api.v1.VolumeSpec;
 import io.bmagent.card.soft.SoftCard;
 import io.bmagent.card.soft.SoftCardProvider;
 import io.bmagent.card.soft.storage.HostBlockDevice;
-import io.bmagent.card.soft.vhost.blk.VhostUserBlk;
 import io.bmagent.lab.target.NvmeTcpTarget;
 import io.bmagent.lab.target.Subsystem;
 import io.bmagent.lab.target.TargetOptions;
@@ -32,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The bare-metal delivery with a real operating system: a boot volume cloned from a root file system image on the
- * lab's NVMe/TCP target, attached by the agent, served to a Linux guest through vhost-user-blk; the guest boots
+ * lab's NVMe/TCP target, attached by the agent, served to a Linux guest through vhost-user-blk while the
+ * instance runs (the card's {@code vhost-user-dir}); the guest boots
  * from it with {@code root=/dev/vda}, sees the volume id as the disk serial and writes to the disk.
  */
 class VhostUserBlkGuestTest {
@@ -55,7 +55,8 @@ class VhostUserBlkGuestTest {
     Path rootfs = image.resolve("rootfs.img");
     int nsid = subsystem.cloneImage(rootfs, BLOCK);
     int port = target.start();
-    SoftCard card = (SoftCard) new SoftCardProvider().open(Map.of("underlay", "127.0.0.1", "underlay-port", "0"));
+    SoftCard card = (SoftCard) new SoftCardProvider().open(Map.of("underlay", "127.0.0.1", "underlay-port", "0",
+        "vhost-user-dir", dir.resolve("vhost").toString()));
     try (AgentFixture f = new AgentFixture(dir.resolve("state"), card)) {
       VolumeSpec boot = Specs.volume(VOLUME, VolumeRole.VOLUME_ROLE_BOOT).toBuilder()
           .setDeviceType(DeviceType.DEVICE_TYPE_VIRTIO_BLK)
@@ -70,10 +71,7 @@ class VhostUserBlkGuestTest {
       HostBlockDevice disk = card.hostDevice(VOLUME).orElseThrow();
 
       long start = System.nanoTime();
-      List<String> console;
-      try (VhostUserServer server = new VhostUserServer(dir.resolve("disk0.sock"), new VhostUserBlk(disk, 2))) {
-        console = Guest.boot(image, server.path(), 2, "BMGUEST-DONE", 90);
-      }
+      List<String> console = Guest.boot(image, card.vhostUserSocket(VOLUME).orElseThrow(), 2, "BMGUEST-DONE", 90);
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       // The console starts with terminal escapes (SeaBIOS, the kernel): a report line is what follows its tag.
       List<String> report = console.stream().filter(l -> l.contains("BMGUEST"))
