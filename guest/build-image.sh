@@ -17,10 +17,12 @@ trap 'rm -rf "$work"' EXIT
 initrd=$work/initrd
 mkdir -p "$initrd/bin" "$initrd/dev" "$initrd/proc" "$initrd/sys" "$initrd/newroot" "$initrd/modules"
 cp /bin/busybox "$initrd/bin/busybox"
-# Dependency order (modinfo -F depends): virtio needs virtio_ring; virtio_pci needs both pci helpers.
-for m in virtio/virtio_ring virtio/virtio virtio/virtio_pci_modern_dev virtio/virtio_pci_legacy_dev \
-    virtio/virtio_pci ../drivers/block/virtio_blk; do
-  cp "$modules/drivers/$m.ko" "$initrd/modules/"
+# Dependency order (modinfo -F depends): virtio needs virtio_ring; virtio_pci needs both pci helpers;
+# virtio_net needs net_failover, which needs failover.
+for m in drivers/virtio/virtio_ring drivers/virtio/virtio drivers/virtio/virtio_pci_modern_dev \
+    drivers/virtio/virtio_pci_legacy_dev drivers/virtio/virtio_pci drivers/block/virtio_blk net/core/failover \
+    drivers/net/net_failover drivers/net/virtio_net; do
+  cp "$modules/$m.ko" "$initrd/modules/"
 done
 cat > "$initrd/init" <<'INIT'
 #!/bin/busybox sh
@@ -28,7 +30,8 @@ cat > "$initrd/init" <<'INIT'
 mount -t devtmpfs dev /dev
 mount -t proc proc /proc
 mount -t sysfs sys /sys
-for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk; do
+for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk failover \
+    net_failover virtio_net; do
   insmod /modules/$m.ko
 done
 root=$(sed -n 's/.*root=\([^ ]*\).*/\1/p' /proc/cmdline)
@@ -42,7 +45,7 @@ chmod 755 "$initrd/init"
 (cd "$initrd" && find . | cpio -o -H newc --quiet | gzip -1) > "$out/initramfs.cpio.gz"
 
 root=$work/root
-mkdir -p "$root/bin" "$root/sbin" "$root/dev" "$root/proc" "$root/sys" "$root/etc"
+mkdir -p "$root/bin" "$root/sbin" "$root/dev" "$root/proc" "$root/sys" "$root/etc" "$root/tmp"
 cp /bin/busybox "$root/bin/busybox"
 echo "bm-agent guest root file system" > "$root/etc/motd"
 # The guest's report: where root is, the disk's serial (virtio-blk GET_ID, what udev names by-id after), a file
@@ -55,12 +58,26 @@ mount -t sysfs sys /sys
 echo "BMGUEST root=$(awk '$2 == "/" {print $1}' /proc/mounts) serial=$(cat /sys/block/vda/serial)"
 echo "BMGUEST queues=$(ls /sys/block/vda/mq | wc -l) logical=$(cat /sys/block/vda/queue/logical_block_size)"
 echo "BMGUEST motd=$(cat /etc/motd)"
+# With a NIC: an address by DHCP from the card's port, then the gateway's MAC by ARP, both answered by the card.
+if [ -e /sys/class/net/eth0 ]; then
+  ip link set eth0 up
+  udhcpc -i eth0 -n -q -t 5 -T 1 -s /etc/udhcpc.sh >/dev/null 2>&1
+  echo "BMGUEST eth0=$(ip -4 addr show eth0 | awk '/inet / {print $2}') router=$(cat /tmp/router)"
+  echo "BMGUEST arping=$(arping -c 1 -w 3 -I eth0 "$(cat /tmp/router)" | grep -o 'from [^ ]* \[[^]]*\]')"
+fi
 echo "written by the guest through vhost-user-blk" | dd of=/dev/vda bs=4096 seek=15360 conv=fsync 2>/dev/null
 sync
 echo "BMGUEST-DONE uptime=$(cut -d' ' -f1 /proc/uptime)"
 poweroff -f
 INIT
 chmod 755 "$root/sbin/init"
+cat > "$root/etc/udhcpc.sh" <<'DHCP'
+#!/bin/sh
+case "$1" in
+  bound|renew) ip addr add "$ip/$mask" dev "$interface"; echo "$router" > /tmp/router ;;
+esac
+DHCP
+chmod 755 "$root/etc/udhcpc.sh"
 # 60 MiB of file system in a 64 MiB image: the last 4 MiB are free for the raw marker.
 truncate -s 64M "$out/rootfs.img"
 mke2fs -q -F -t ext4 -b 4096 -d "$root" "$out/rootfs.img" 15360

@@ -7,6 +7,7 @@ import io.bmagent.card.soft.net.HostPort;
 import io.bmagent.card.soft.net.MemoryHostPort;
 import io.bmagent.card.soft.net.tap.TapHostPort;
 import io.bmagent.card.soft.net.underlay.UdpUnderlay;
+import io.bmagent.card.soft.vhost.net.VhostUserNetPort;
 import io.bmagent.net.Ipv4Address;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -20,8 +21,9 @@ import java.util.Optional;
  * Opens the soft card. Options: {@code underlay} (the card's underlay address, default 127.0.0.2),
  * {@code underlay-port} (default 4789), {@code host-netns} (put the host port, a TAP device, into this network
  * namespace; without it the host port has nothing plugged in), {@code host-tap} (its name, default bmhost0),
+ * {@code host-vhost-user} (instead, the host port is a vhost-user-net device served on this socket path),
  * {@code vhost-user-dir} (serve the host's disks there as vhost-user-blk sockets, {@code <volume id>.sock}, while
- * the host is on, for a QEMU guest in the host's place), and the initiator's timeouts (see
+ * the host is on) — the last two for a QEMU guest in the host's place — and the initiator's timeouts (see
  * {@link SoftStorageOptions}).
  */
 public final class SoftCardProvider implements CardProvider {
@@ -69,6 +71,10 @@ public final class SoftCardProvider implements CardProvider {
   }
 
   private static HostPort hostPort(Map<String, String> options) throws IOException, InterruptedException {
+    String vhost = options.get("host-vhost-user");
+    if (vhost != null) {
+      return new VhostUserNetPort(Path.of(vhost));
+    }
     String netns = options.get("host-netns");
     if (netns == null) {
       return new MemoryHostPort();

@@ -43,7 +43,7 @@ final class Session {
     this.device = device;
     this.rings = new Vring[device.maxQueues()];
     for (int i = 0; i < rings.length; i++) {
-      rings[i] = new Vring(i);
+      rings[i] = new Vring(i, device);
     }
   }
 
@@ -161,7 +161,7 @@ final class Session {
       }
       case SET_VRING_ENABLE -> ring.enable(p.getInt(4) != 0);
       case SET_VRING_KICK -> ring.start(eventFd(first, fds), memory,
-          Features.has(features, Features.RING_INDIRECT_DESC), device);
+          Features.has(features, Features.RING_INDIRECT_DESC));
       case SET_VRING_CALL -> ring.call(eventFd(first, fds));
       case SET_VRING_ERR -> ring.err(eventFd(first, fds));
       default -> throw new IllegalArgumentException("unexpected " + request);

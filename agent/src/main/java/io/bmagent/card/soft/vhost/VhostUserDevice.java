@@ -14,4 +14,16 @@ public interface VhostUserDevice {
 
   /** Serves one request from queue {@code queue}; the device completes the chain exactly once, from any thread. */
   void handle(int queue, DescriptorChain chain);
+
+  /**
+   * True for a queue the device takes buffers from when it has something to put in them (a network receive
+   * queue) rather than when the driver kicks; such a queue is handed over by {@link #started}.
+   */
+  default boolean receives(int queue) {
+    return false;
+  }
+
+  /** A queue the device {@link #receives} on has started ({@code q}) or stopped (null). */
+  default void started(int queue, Virtqueue q) {
+  }
 }

@@ -111,6 +111,23 @@ public final class Virtqueue {
     }
   }
 
+  /**
+   * Takes the next available chain, or null when the driver has posted none: how a device fills a receive queue
+   * (virtio 1.1, 5.1.6.4) when it has a frame. Only one thread takes from a queue.
+   */
+  public DescriptorChain take() {
+    int availIdx = Short.toUnsignedInt((short) SHORTS.getAcquire(avail, 2));
+    if (availIdx == lastAvail) {
+      return null;
+    }
+    int head = Short.toUnsignedInt(avail.getShort(4 + 2 * (lastAvail % size)));
+    lastAvail = (lastAvail + 1) & 0xffff;
+    DescriptorChain chain = chain(head);
+    inFlight.incrementAndGet();
+    memory.retain();
+    return chain;
+  }
+
   private DescriptorChain chain(int head) {
     List<ByteBuffer> readable = new ArrayList<>(2);
     List<ByteBuffer> writable = new ArrayList<>(2);

@@ -16,6 +16,7 @@ final class Vring {
 
   private static final Logger LOG = Logger.getLogger(Vring.class.getName());
   private final int index;
+  private final VhostUserDevice device;
   private int size;
   private long descAddr;
   private long usedAddr;
@@ -30,8 +31,9 @@ final class Vring {
   private EventFd stop;
   private Thread worker;
 
-  Vring(int index) {
+  Vring(int index, VhostUserDevice device) {
     this.index = index;
+    this.device = device;
   }
 
   void size(int size) {
@@ -70,6 +72,10 @@ final class Vring {
   /** A newly enabled ring looks at its available ring at once, in case the driver kicked while it was disabled. */
   void enable(boolean on) {
     enabled = on;
+    // vhost-user.rst, "Ring states": a disabled ring gets no received frames.
+    if (device.receives(index) && queue != null) {
+      device.started(index, on ? queue : null);
+    }
     if (on && kick != null) {
       kick.signal();
     }
@@ -80,7 +86,7 @@ final class Vring {
   }
 
   /** SET_VRING_KICK: starts the ring on {@code memory}. */
-  void start(EventFd kickFd, GuestMemory memory, boolean indirect, VhostUserDevice device) throws IOException {
+  void start(EventFd kickFd, GuestMemory memory, boolean indirect) throws IOException {
     stop(Duration.ZERO);
     ByteBuffer[] rings;
     try {
@@ -96,7 +102,10 @@ final class Vring {
     ringMemory = memory;
     queue = new Virtqueue(size, rings, memory, base, indirect, this::interrupt);
     stop = EventFd.create();
-    worker = new Thread(() -> run(device), "vhost-user-vring-" + index);
+    if (device.receives(index) && enabled) {
+      device.started(index, queue);
+    }
+    worker = new Thread(() -> run(), "vhost-user-vring-" + index);
     worker.setDaemon(true);
     worker.start();
     if (enabled) {
@@ -111,10 +120,11 @@ final class Vring {
     }
   }
 
-  private void run(VhostUserDevice device) {
+  private void run() {
     try {
       while (kick.await(stop)) {
-        if (enabled) {
+        // A receive queue's kick only says buffers were posted; the device takes them when frames come.
+        if (enabled && !device.receives(index)) {
           queue.poll(chain -> device.handle(index, chain));
         }
       }
@@ -135,6 +145,9 @@ final class Vring {
   int stop(Duration drain) {
     if (worker == null) {
       return base;
+    }
+    if (device.receives(index)) {
+      device.started(index, null);
     }
     stop.signal();
     try {

@@ -23,6 +23,9 @@ final class Guest {
   static final Path SCRIPT = Path.of("..", "guest", "build-image.sh").toAbsolutePath().normalize();
   static final String QEMU = "/usr/bin/qemu-system-x86_64";
 
+  /** A NIC served by vhost-user-net on {@code socket}; the MAC is the NIC's, as QEMU gives it to the guest. */
+  record Nic(Path socket, String mac) {}
+
   private Guest() {}
 
   /** Skips the test with the reason when this machine cannot run a guest. */
@@ -52,18 +55,24 @@ final class Guest {
   }
 
   /**
-   * Boots the guest with {@code root=/dev/vda} on the vhost-user-blk socket and returns its serial console up to
+   * Boots the guest with {@code root=/dev/vda} on the vhost-user-blk socket, and {@code nic} unless null, and returns its serial console up to
    * the line holding {@code until}, or everything if it powers off or {@code timeoutSeconds} pass first.
    */
-  static List<String> boot(Path dir, Path blkSocket, int queues, String until, int timeoutSeconds)
+  static List<String> boot(Path dir, Path blkSocket, int queues, Nic nic, String until, int timeoutSeconds)
       throws IOException, InterruptedException {
-    List<String> cmd = List.of(QEMU, "-accel", "tcg", "-M", "pc", "-m", "256M", "-smp", Integer.toString(queues),
+    List<String> cmd = new ArrayList<>(List.of(QEMU, "-accel", "tcg", "-M", "pc", "-m", "256M", "-smp", Integer.toString(queues),
         "-object", "memory-backend-memfd,id=mem,size=256M,share=on", "-numa", "node,memdev=mem",
         "-nographic", "-monitor", "none", "-serial", "stdio", "-no-reboot", "-nodefaults",
         "-kernel", dir.resolve("vmlinuz").toString(), "-initrd", dir.resolve("initramfs.cpio.gz").toString(),
         "-append", "console=ttyS0 root=/dev/vda panic=-1 quiet",
         "-chardev", "socket,id=disk0,path=" + blkSocket,
-        "-device", "vhost-user-blk-pci,chardev=disk0,num-queues=" + queues);
+        "-device", "vhost-user-blk-pci,chardev=disk0,num-queues=" + queues));
+    if (nic != null) {
+      // QEMU 7.2 under TCG crashes when a vhost-user virtio-net-pci uses MSI-X: vectors=0 keeps it on INTx.
+      cmd.addAll(List.of("-chardev", "socket,id=nic0,path=" + nic.socket(),
+          "-netdev", "vhost-user,id=net0,chardev=nic0", "-device", "virtio-net-pci,netdev=net0,vectors=0,mac="
+              + nic.mac()));
+    }
     // One vCPU per queue: Linux's virtio-blk uses no more queues than CPUs.
     Process qemu = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     List<String> lines = new ArrayList<>();

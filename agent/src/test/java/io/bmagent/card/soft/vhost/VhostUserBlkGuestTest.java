@@ -33,7 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The bare-metal delivery with a real operating system: a boot volume cloned from a root file system image on the
  * lab's NVMe/TCP target, attached by the agent, served to a Linux guest through vhost-user-blk while the
  * instance runs (the card's {@code vhost-user-dir}); the guest boots
- * from it with {@code root=/dev/vda}, sees the volume id as the disk serial and writes to the disk.
+ * from it with {@code root=/dev/vda}, sees the volume id as the disk serial and writes to the disk. Its NIC is
+ * the soft pipeline's host port over vhost-user-net: the card's DHCP gives it its private address and the card's
+ * ARP responder the gateway's MAC.
  */
 class VhostUserBlkGuestTest {
 
@@ -46,7 +48,7 @@ class VhostUserBlkGuestTest {
   @TempDir Path dir;
 
   @Test
-  void guestBootsFromItsCloudDisk() throws Exception {
+  void guestBootsFromItsCloudDiskAndGetsItsAddressFromThePort() throws Exception {
     Guest.assumeAvailable();
     Path image = dir.resolve("image");
     Guest.build(image);
@@ -56,7 +58,7 @@ class VhostUserBlkGuestTest {
     int nsid = subsystem.cloneImage(rootfs, BLOCK);
     int port = target.start();
     SoftCard card = (SoftCard) new SoftCardProvider().open(Map.of("underlay", "127.0.0.1", "underlay-port", "0",
-        "vhost-user-dir", dir.resolve("vhost").toString()));
+        "vhost-user-dir", dir.resolve("vhost").toString(), "host-vhost-user", dir.resolve("nic.sock").toString()));
     try (AgentFixture f = new AgentFixture(dir.resolve("state"), card)) {
       VolumeSpec boot = Specs.volume(VOLUME, VolumeRole.VOLUME_ROLE_BOOT).toBuilder()
           .setDeviceType(DeviceType.DEVICE_TYPE_VIRTIO_BLK)
@@ -71,7 +73,8 @@ class VhostUserBlkGuestTest {
       HostBlockDevice disk = card.hostDevice(VOLUME).orElseThrow();
 
       long start = System.nanoTime();
-      List<String> console = Guest.boot(image, card.vhostUserSocket(VOLUME).orElseThrow(), 2, "BMGUEST-DONE", 90);
+      List<String> console = Guest.boot(image, card.vhostUserSocket(VOLUME).orElseThrow(), 2,
+          new Guest.Nic(dir.resolve("nic.sock"), "02:00:00:00:00:01"), "BMGUEST-DONE", 90);
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       // The console starts with terminal escapes (SeaBIOS, the kernel): a report line is what follows its tag.
       List<String> report = console.stream().filter(l -> l.contains("BMGUEST"))
@@ -83,6 +86,9 @@ class VhostUserBlkGuestTest {
       assertTrue(report.contains("BMGUEST queues=2 logical=4096"), () -> String.join("\n", console));
       assertTrue(report.contains("BMGUEST motd=bm-agent guest root file system"), () -> String.join("\n", console));
       assertTrue(report.stream().anyMatch(l -> l.startsWith("BMGUEST-DONE")), () -> String.join("\n", console));
+      assertTrue(report.contains("BMGUEST eth0=10.0.1.10/24 router=10.0.1.1"), () -> String.join("\n", console));
+      assertTrue(report.stream().anyMatch(l -> l.startsWith("BMGUEST arping=from 10.0.1.1 [")),
+          () -> String.join("\n", console));
       String marker = "written by the guest through vhost-user-blk\n";
       assertEquals(marker, read(disk, MARKER_BLOCK).substring(0, marker.length()), "the guest's write reached the volume");
     } finally {
