@@ -18,10 +18,10 @@ initrd=$work/initrd
 mkdir -p "$initrd/bin" "$initrd/dev" "$initrd/proc" "$initrd/sys" "$initrd/newroot" "$initrd/modules"
 cp /bin/busybox "$initrd/bin/busybox"
 # Dependency order (modinfo -F depends): virtio needs virtio_ring; virtio_pci needs both pci helpers;
-# virtio_net needs net_failover, which needs failover.
+# virtio_net needs net_failover, which needs failover. evdev and button let the guest see the ACPI power button.
 for m in drivers/virtio/virtio_ring drivers/virtio/virtio drivers/virtio/virtio_pci_modern_dev \
     drivers/virtio/virtio_pci_legacy_dev drivers/virtio/virtio_pci drivers/block/virtio_blk net/core/failover \
-    drivers/net/net_failover drivers/net/virtio_net; do
+    drivers/net/net_failover drivers/net/virtio_net drivers/input/evdev drivers/acpi/button; do
   cp "$modules/$m.ko" "$initrd/modules/"
 done
 cat > "$initrd/init" <<'INIT'
@@ -31,7 +31,7 @@ mount -t devtmpfs dev /dev
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk failover \
-    net_failover virtio_net; do
+    net_failover virtio_net evdev button; do
   insmod /modules/$m.ko
 done
 root=$(sed -n 's/.*root=\([^ ]*\).*/\1/p' /proc/cmdline)
@@ -68,7 +68,14 @@ fi
 echo "written by the guest through vhost-user-blk" | dd of=/dev/vda bs=4096 seek=15360 conv=fsync 2>/dev/null
 sync
 echo "BMGUEST-DONE uptime=$(cut -d' ' -f1 /proc/uptime)"
-poweroff -f
+# The ACPI power button (QEMU's system_powerdown, the card's graceful stop) shuts down cleanly: any event
+# from the button's input device, then sync and power off. Otherwise the host stays up.
+for e in /sys/class/input/event*; do
+  if [ "$(cat "$e/device/name")" = "Power Button" ]; then
+    (dd if="/dev/input/${e##*/}" bs=24 count=1 >/dev/null 2>&1; echo "BMGUEST power button"; sync; poweroff -f) &
+  fi
+done
+while true; do sleep 3600; done
 INIT
 chmod 755 "$root/sbin/init"
 cat > "$root/etc/udhcpc.sh" <<'DHCP'

@@ -23,7 +23,8 @@ import java.util.Optional;
  * namespace; without it the host port has nothing plugged in), {@code host-tap} (its name, default bmhost0),
  * {@code host-vhost-user} (instead, the host port is a vhost-user-net device served on this socket path),
  * {@code vhost-user-dir} (serve the host's disks there as vhost-user-blk sockets, {@code <volume id>.sock}, while
- * the host is on) — the last two for a QEMU guest in the host's place — and the initiator's timeouts (see
+ * the host is on), {@code host-qemu} (an image directory from guest/build-image.sh: the host is a QEMU guest on
+ * those sockets, started, shut down and reset by the host's power) and the initiator's timeouts (see
  * {@link SoftStorageOptions}).
  */
 public final class SoftCardProvider implements CardProvider {
@@ -58,7 +59,7 @@ public final class SoftCardProvider implements CardProvider {
       HostPort hostPort = hostPort(options);
       return new SoftCard("SOFT-" + underlayIp, SoftStorageOptions.from(options), hostPort, underlay,
           () -> group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS),
-          options.containsKey("vhost-user-dir") ? Path.of(options.get("vhost-user-dir")) : null);
+          vhost(options));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       group.shutdownGracefully();
@@ -68,6 +69,16 @@ public final class SoftCardProvider implements CardProvider {
       throw new CardException(CardException.Reason.UNAVAILABLE, "cannot open the soft card on underlay "
           + underlayIp + ":" + port + ": " + e.getMessage(), e);
     }
+  }
+
+  private static SoftCard.VhostOptions vhost(Map<String, String> options) {
+    String dir = options.get("vhost-user-dir");
+    String qemu = options.get("host-qemu");
+    if (qemu != null && dir == null) {
+      throw new CardException(CardException.Reason.INVALID, "host-qemu needs vhost-user-dir for the host's disks");
+    }
+    return dir == null ? SoftCard.VhostOptions.NONE
+        : new SoftCard.VhostOptions(Path.of(dir), qemu == null ? null : Path.of(qemu));
   }
 
   private static HostPort hostPort(Map<String, String> options) throws IOException, InterruptedException {

@@ -55,8 +55,9 @@ final class Guest {
   }
 
   /**
-   * Boots the guest with {@code root=/dev/vda} on the vhost-user-blk socket, and {@code nic} unless null, and returns its serial console up to
-   * the line holding {@code until}, or everything if it powers off or {@code timeoutSeconds} pass first.
+   * Boots the guest with {@code root=/dev/vda} on the vhost-user-blk socket, and {@code nic} unless null, and
+   * returns its serial console up to the line holding {@code until} (then the guest is stopped), or everything if
+   * it powers off or {@code timeoutSeconds} pass first.
    */
   static List<String> boot(Path dir, Path blkSocket, int queues, Nic nic, String until, int timeoutSeconds)
       throws IOException, InterruptedException {
@@ -99,7 +100,6 @@ final class Guest {
           lines.wait(100);
         }
       }
-      qemu.waitFor(5, TimeUnit.SECONDS);
     } finally {
       qemu.destroyForcibly();
       qemu.waitFor(5, TimeUnit.SECONDS);

@@ -40,6 +40,10 @@ public final class VhostUserNetPort implements HostPort, VhostUserDevice {
     }
   }
 
+  public Path path() {
+    return server.path();
+  }
+
   /** Frames for the host dropped because the guest had posted no receive buffer (or the device was down). */
   public long rxDropped() {
     return rxDropped.sum();
