@@ -65,6 +65,10 @@ if [ -e /sys/class/net/eth0 ]; then
   echo "BMGUEST eth0=$(ip -4 addr show eth0 | awk '/inet / {print $2}') router=$(cat /tmp/router)"
   echo "BMGUEST arping=$(arping -c 1 -w 3 -I eth0 "$(cat /tmp/router)" | grep -o 'from [^ ]* \[[^]]*\]')"
 fi
+# A sequential read of the whole disk's first 32 MiB, for a throughput figure (the first read of each block).
+t0=$(cut -d' ' -f1 /proc/uptime)
+dd if=/dev/vda of=/dev/null bs=1M count=32 2>/dev/null
+echo "BMGUEST read 32 MiB in $(awk -v t0="$t0" '{print $1 - t0}' /proc/uptime) s"
 echo "written by the guest through vhost-user-blk" | dd of=/dev/vda bs=4096 seek=15360 conv=fsync 2>/dev/null
 sync
 echo "BMGUEST-DONE uptime=$(cut -d' ' -f1 /proc/uptime)"

@@ -15,6 +15,7 @@ public final class EventFd implements AutoCloseable {
   private final Memory one = new Memory(8);
   private final Memory sink = new Memory(8);
   private final Memory pollFds = new Memory(16);
+  private boolean closed;
 
   /** Takes ownership of a descriptor received from the front-end. */
   public EventFd(int fd) {
@@ -30,8 +31,14 @@ public final class EventFd implements AutoCloseable {
     return new EventFd(fd);
   }
 
-  public void signal() {
-    LibC.write(fd, one, new NativeLong(8));
+  /**
+   * Synchronized with {@link #close}: the front-end replaces a ring's call fd while completions may be signalling
+   * it, and a write after close could hit whatever reused the descriptor number.
+   */
+  public synchronized void signal() {
+    if (!closed) {
+      LibC.write(fd, one, new NativeLong(8));
+    }
   }
 
   /**
@@ -61,7 +68,10 @@ public final class EventFd implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    LibC.close(fd);
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      LibC.close(fd);
+    }
   }
 }
