@@ -81,10 +81,6 @@ final class Vring {
     }
   }
 
-  boolean started() {
-    return worker != null;
-  }
-
   /** SET_VRING_KICK: starts the ring on {@code memory}. */
   void start(EventFd kickFd, GuestMemory memory, boolean indirect) throws IOException {
     stop(Duration.ZERO);

@@ -21,7 +21,6 @@ final class LibC {
   static final int POLLIN = 1;
   static final int EFD_CLOEXEC = 0x80000;
   static final int EINTR = 4;
-  static final int EAGAIN = 11;
 
   static {
     Native.register(Platform.C_LIBRARY_NAME);
