@@ -14,6 +14,11 @@ import io.bmagent.card.soft.net.HostPort;
 import io.bmagent.card.soft.net.SoftNetworkPort;
 import io.bmagent.card.soft.net.Underlay;
 import io.bmagent.card.soft.storage.HostBlockDevice;
+import io.bmagent.card.soft.vhost.QemuHost;
+import io.bmagent.card.soft.vhost.VhostUserDisks;
+import io.bmagent.card.soft.vhost.net.VhostUserNetPort;
+import java.time.Duration;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -25,6 +30,8 @@ import java.util.concurrent.TimeUnit;
 /** The soft card: host power, NVMe/TCP-backed block devices and the VPC pipeline, all in this process. */
 public final class SoftCard implements Card {
 
+  /** Queues per vhost-user-blk device; Linux uses as many as the guest has CPUs, up to this. */
+  static final int VHOST_QUEUES = 4;
   static final CardInfo.Limits LIMITS = new CardInfo.Limits(16, 1, 4000, 400, 1_000_000, 1_000_000, 8);
 
   private final CardInfo info;
@@ -35,11 +42,21 @@ public final class SoftCard implements Card {
   private final SoftNetworkPort network;
   private final HostPort hostPort;
   private final Runnable releaseUnderlay;
+  private final VhostUserDisks vhostDisks;
+  private final QemuHost qemu;
   private volatile CardListener listener = e -> { };
+
+  /**
+   * Serving the host over vhost-user: the disks' sockets under {@code dir} while the host is on, and, when
+   * {@code qemuImage} is set, a QEMU guest as the host itself, powered by the card's host power.
+   */
+  record VhostOptions(Path dir, Path qemuImage) {
+    static final VhostOptions NONE = new VhostOptions(null, null);
+  }
 
   /** @param releaseUnderlay frees what the underlay runs on, after the card closed it */
   SoftCard(String serial, SoftStorageOptions storageOptions, HostPort hostPort, Underlay underlay,
-      Runnable releaseUnderlay) {
+      Runnable releaseUnderlay, VhostOptions vhost) {
     this.info = new CardInfo("bm-agent soft card", serial, "soft", "0.1.0", 0,
         Set.of(DeviceType.NVME, DeviceType.VIRTIO_BLK), Set.of(Transport.TCP), false,
         List.of("freeze", "qos", "vxlan", "conntrack", "snat", "dhcp", "arp-responder"), LIMITS);
@@ -52,6 +69,63 @@ public final class SoftCard implements Card {
     this.hostPort = hostPort;
     this.releaseUnderlay = releaseUnderlay;
     network.connect(hostPort, underlay);
+    // A QEMU guest in the host's place reaches its disks over vhost-user while the host is on, as a host reaches
+    // the hardware card's PCIe functions; they stay across a host reset, as PCIe functions do.
+    this.vhostDisks = vhost.dir() == null ? null : new VhostUserDisks(vhost.dir(), VHOST_QUEUES, this::attached);
+    if (vhostDisks != null) {
+      host.addGate(new SoftHost.Gate() {
+        @Override
+        public void powered(boolean on) {
+          vhostDisks.powered(on);
+        }
+
+        @Override
+        public void reset() {
+        }
+      });
+    }
+    this.qemu = vhostDisks == null || vhost.qemuImage() == null ? null : new QemuHost(vhost.qemuImage(),
+        vhost.dir(), () -> attached().stream().map(d -> vhostDisks.socket(d.volumeId())).toList(),
+        hostPort instanceof VhostUserNetPort n ? n.path() : null,
+        () -> network.port().map(p -> p.config().mac().toString()));
+    if (qemu != null) {
+      // Added after the disks' gate: QEMU starts once the sockets are there and stops before they close.
+      host.addGate(new SoftHost.Gate() {
+        @Override
+        public void powered(boolean on) {
+          if (on) {
+            qemu.powerOn();
+          } else {
+            qemu.powerOff(true, Duration.ZERO);
+          }
+        }
+
+        @Override
+        public void powerOff(boolean force, Duration gracefulTimeout) {
+          qemu.powerOff(force, gracefulTimeout);
+        }
+
+        @Override
+        public void reset() {
+          qemu.reset();
+        }
+      });
+    }
+  }
+
+  /** The QEMU guest playing the host, when the card runs one. */
+  public Optional<QemuHost> qemuHost() {
+    return Optional.ofNullable(qemu);
+  }
+
+  private List<HostBlockDevice> attached() {
+    return storage.list().stream().map(d -> storage.device(d.config().volumeId())).flatMap(Optional::stream)
+        .toList();
+  }
+
+  /** The vhost-user-blk socket of a volume's device, when the card serves them. */
+  public Optional<Path> vhostUserSocket(String volumeId) {
+    return Optional.ofNullable(vhostDisks).map(v -> v.socket(volumeId));
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -109,6 +183,12 @@ public final class SoftCard implements Card {
 
   @Override
   public void close() {
+    if (qemu != null) {
+      qemu.powerOff(true, Duration.ZERO);
+    }
+    if (vhostDisks != null) {
+      vhostDisks.close();
+    }
     storage.close();
     network.close();
     releaseUnderlay.run();

@@ -7,19 +7,25 @@ import io.bmagent.card.soft.net.HostPort;
 import io.bmagent.card.soft.net.MemoryHostPort;
 import io.bmagent.card.soft.net.tap.TapHostPort;
 import io.bmagent.card.soft.net.underlay.UdpUnderlay;
+import io.bmagent.card.soft.vhost.net.VhostUserNetPort;
 import io.bmagent.net.Ipv4Address;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Opens the soft card. Options: {@code underlay} (the card's underlay address, default 127.0.0.2),
  * {@code underlay-port} (default 4789), {@code host-netns} (put the host port, a TAP device, into this network
- * namespace; without it the host port has nothing plugged in), {@code host-tap} (its name, default bmhost0), and the
- * initiator's timeouts (see {@link SoftStorageOptions}).
+ * namespace; without it the host port has nothing plugged in), {@code host-tap} (its name, default bmhost0),
+ * {@code host-vhost-user} (instead, the host port is a vhost-user-net device served on this socket path),
+ * {@code vhost-user-dir} (serve the host's disks there as vhost-user-blk sockets, {@code <volume id>.sock}, while
+ * the host is on), {@code host-qemu} (an image directory from guest/build-image.sh: the host is a QEMU guest on
+ * those sockets, started, shut down and reset by the host's power) and the initiator's timeouts (see
+ * {@link SoftStorageOptions}).
  */
 public final class SoftCardProvider implements CardProvider {
 
@@ -52,7 +58,8 @@ public final class SoftCardProvider implements CardProvider {
       UdpUnderlay underlay = new UdpUnderlay(underlayIp, port, group);
       HostPort hostPort = hostPort(options);
       return new SoftCard("SOFT-" + underlayIp, SoftStorageOptions.from(options), hostPort, underlay,
-          () -> group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS));
+          () -> group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS),
+          vhost(options));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       group.shutdownGracefully();
@@ -64,7 +71,21 @@ public final class SoftCardProvider implements CardProvider {
     }
   }
 
+  private static SoftCard.VhostOptions vhost(Map<String, String> options) {
+    String dir = options.get("vhost-user-dir");
+    String qemu = options.get("host-qemu");
+    if (qemu != null && dir == null) {
+      throw new CardException(CardException.Reason.INVALID, "host-qemu needs vhost-user-dir for the host's disks");
+    }
+    return dir == null ? SoftCard.VhostOptions.NONE
+        : new SoftCard.VhostOptions(Path.of(dir), qemu == null ? null : Path.of(qemu));
+  }
+
   private static HostPort hostPort(Map<String, String> options) throws IOException, InterruptedException {
+    String vhost = options.get("host-vhost-user");
+    if (vhost != null) {
+      return new VhostUserNetPort(Path.of(vhost));
+    }
     String netns = options.get("host-netns");
     if (netns == null) {
       return new MemoryHostPort();

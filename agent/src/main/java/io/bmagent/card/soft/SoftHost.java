@@ -5,6 +5,8 @@ import io.bmagent.card.CardException;
 import io.bmagent.card.HostPower;
 import io.bmagent.card.PowerState;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -16,9 +18,23 @@ import java.util.function.Consumer;
  */
 final class SoftHost implements HostPower {
 
-  /** Told of every power change, before the card's event is raised. */
+  /**
+   * Told of every power change, before the card's event is raised. Gates open in the order they were added and
+   * close in reverse, so what depends on an earlier gate (a QEMU host on the vhost-user sockets) goes first.
+   */
   interface Gate {
     void powered(boolean on);
+
+    /** A power-off, which a graceful gate may take up to {@code gracefulTimeout} for. */
+    default void powerOff(boolean force, Duration gracefulTimeout) {
+      powered(false);
+    }
+
+    /** A reset while on: by default off then on. */
+    default void reset() {
+      powered(false);
+      powered(true);
+    }
   }
 
   private final List<Gate> gates = new CopyOnWriteArrayList<>();
@@ -43,7 +59,9 @@ final class SoftHost implements HostPower {
     if (state == PowerState.ON) {
       return;
     }
-    set(PowerState.ON, "host powered on");
+    gates.forEach(g -> g.powered(true));
+    state = PowerState.ON;
+    events.accept(new CardEvent(CardEvent.Kind.HOST_POWER_CHANGED, "host", "host powered on"));
   }
 
   @Override
@@ -52,7 +70,12 @@ final class SoftHost implements HostPower {
       return;
     }
     state = PowerState.TRANSITIONING;
-    set(PowerState.OFF, force ? "host powered off (forced)" : "host shut down");
+    List<Gate> reversed = new ArrayList<>(gates);
+    Collections.reverse(reversed);
+    reversed.forEach(g -> g.powerOff(force, gracefulTimeout));
+    state = PowerState.OFF;
+    events.accept(new CardEvent(CardEvent.Kind.HOST_POWER_CHANGED, "host",
+        force ? "host powered off (forced)" : "host shut down"));
   }
 
   @Override
@@ -60,14 +83,7 @@ final class SoftHost implements HostPower {
     if (state != PowerState.ON) {
       throw new CardException(CardException.Reason.BUSY, "host is not on; nothing to reset");
     }
-    gates.forEach(g -> g.powered(false));
-    gates.forEach(g -> g.powered(true));
+    gates.forEach(Gate::reset);
     events.accept(new CardEvent(CardEvent.Kind.HOST_POWER_CHANGED, "host", "host reset"));
-  }
-
-  private void set(PowerState next, String message) {
-    gates.forEach(g -> g.powered(next == PowerState.ON));
-    state = next;
-    events.accept(new CardEvent(CardEvent.Kind.HOST_POWER_CHANGED, "host", message));
   }
 }

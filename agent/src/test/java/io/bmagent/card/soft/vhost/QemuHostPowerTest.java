@@ -1,0 +1,111 @@
+package io.bmagent.card.soft.vhost;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.util.Durations;
+import io.bmagent.api.v1.BootDisk;
+import io.bmagent.api.v1.DeviceType;
+import io.bmagent.api.v1.InstancePhase;
+import io.bmagent.api.v1.NvmeofTarget;
+import io.bmagent.api.v1.ProvisionInstanceRequest;
+import io.bmagent.api.v1.RebootInstanceRequest;
+import io.bmagent.api.v1.StopInstanceRequest;
+import io.bmagent.api.v1.VolumeRole;
+import io.bmagent.api.v1.VolumeSpec;
+import io.bmagent.card.soft.SoftCard;
+import io.bmagent.card.soft.SoftCardProvider;
+import io.bmagent.lab.target.NvmeTcpTarget;
+import io.bmagent.lab.target.Subsystem;
+import io.bmagent.lab.target.TargetOptions;
+import io.bmagent.testing.AgentFixture;
+import io.bmagent.testing.Specs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The instance's power operations driving a QEMU guest as the host: start boots it from its cloud disk, reboot
+ * presses the reset button (the guest boots again), a graceful stop presses the ACPI power button and the guest
+ * shuts itself down.
+ */
+class QemuHostPowerTest {
+
+  static final String NQN = "nqn.2026-11.io.bmagent:power";
+  static final String VOLUME = "vol-power";
+  static final int BLOCK = 4096;
+
+  @TempDir Path dir;
+
+  @Test
+  void startRebootAndGracefulStopDriveTheGuest() throws Exception {
+    Guest.assumeAvailable();
+    Path image = dir.resolve("image");
+    Guest.build(image);
+    NvmeTcpTarget target = new NvmeTcpTarget(new TargetOptions().port(0));
+    Subsystem subsystem = target.addSubsystem(NQN);
+    Path rootfs = image.resolve("rootfs.img");
+    int nsid = subsystem.cloneImage(rootfs, BLOCK);
+    int port = target.start();
+    SoftCard card = (SoftCard) new SoftCardProvider().open(Map.of("underlay", "127.0.0.1", "underlay-port", "0",
+        "vhost-user-dir", dir.resolve("vhost").toString(), "host-vhost-user", dir.resolve("nic.sock").toString(),
+        "host-qemu", image.toString()));
+    try (AgentFixture f = new AgentFixture(dir.resolve("state"), card)) {
+      VolumeSpec boot = Specs.volume(VOLUME, VolumeRole.VOLUME_ROLE_BOOT).toBuilder()
+          .setDeviceType(DeviceType.DEVICE_TYPE_VIRTIO_BLK)
+          .setTarget(NvmeofTarget.newBuilder().setTransport(io.bmagent.api.v1.Transport.TRANSPORT_TCP)
+              .setAddress("127.0.0.1").setServiceId(Integer.toString(port)).setSubsystemNqn(NQN)
+              .setNamespaceId(nsid))
+          .setSizeBytes(Files.size(rootfs)).setBlockSize(BLOCK).build();
+      long start = System.nanoTime();
+      f.instances.provisionInstance(ProvisionInstanceRequest.newBuilder().setInstanceId("i-power")
+          .setSpec(Specs.instance().toBuilder().setBootDisk(BootDisk.newBuilder().setCloudVolume(boot)))
+          .setStartAfterProvisioning(true).build());
+      f.awaitPhase(InstancePhase.INSTANCE_PHASE_RUNNING);
+      QemuHost qemu = card.qemuHost().orElseThrow();
+      awaitConsole(qemu, 1, 60);
+      long booted = System.nanoTime();
+      String first = Files.readString(qemu.console());
+      assertTrue(first.contains("BMGUEST root=/dev/vda serial=" + VOLUME), first);
+      assertTrue(first.contains("BMGUEST eth0=10.0.1.10/24"), first);
+
+      f.instances.rebootInstance(RebootInstanceRequest.newBuilder().setRequestId("reboot-1").build());
+      awaitConsole(qemu, 2, 60);
+      long rebooted = System.nanoTime();
+      assertTrue(qemu.running(), "a reset keeps the same QEMU");
+
+      f.instances.stopInstance(StopInstanceRequest.newBuilder().setGracefulTimeout(Durations.fromSeconds(20)).build());
+      f.awaitPhase(InstancePhase.INSTANCE_PHASE_STOPPED);
+      long stopped = System.nanoTime();
+      assertFalse(qemu.running());
+      assertTrue(Files.readString(qemu.console()).contains("BMGUEST power button"), "the guest shut down itself");
+      assertEquals(0, Files.list(dir.resolve("vhost")).filter(p -> p.toString().endsWith(".sock")).count(),
+          "no disk sockets while the host is off");
+      System.out.printf("QEMU host: provision to booted %d ms, reboot %d ms, ACPI stop %d ms%n",
+          TimeUnit.NANOSECONDS.toMillis(booted - start), TimeUnit.NANOSECONDS.toMillis(rebooted - booted),
+          TimeUnit.NANOSECONDS.toMillis(stopped - rebooted));
+    } finally {
+      target.close();
+    }
+  }
+
+  /** Waits until the console shows {@code boots} completed boots. */
+  private static void awaitConsole(QemuHost qemu, int boots, int seconds) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (true) {
+      String log = Files.exists(qemu.console()) ? Files.readString(qemu.console()) : "";
+      if (log.split("BMGUEST-DONE", -1).length - 1 >= boots) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no boot " + boots + " in " + seconds + " s; console:\n" + log);
+      }
+      Thread.sleep(200);
+    }
+  }
+}
