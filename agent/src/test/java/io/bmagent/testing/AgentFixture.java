@@ -45,22 +45,42 @@ public final class AgentFixture implements AutoCloseable {
   public AgentFixture(AgentConfig config, Card card) throws Exception {
     agent = Agent.start(config, card);
     channel = NettyChannelBuilder.forAddress("127.0.0.1", agent.port()).usePlaintext().build();
-    instances = InstanceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.MINUTES);
-    volumes = VolumeServiceGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.MINUTES);
-    network = NetworkServiceGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.MINUTES);
-    agentService = AgentServiceGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.MINUTES);
+    // A stub's deadline is absolute; each call gets its own minute instead, so long tests don't run out of time.
+    io.grpc.Channel calls = io.grpc.ClientInterceptors.intercept(channel, new io.grpc.ClientInterceptor() {
+      @Override
+      public <Q, R> io.grpc.ClientCall<Q, R> interceptCall(io.grpc.MethodDescriptor<Q, R> method,
+          io.grpc.CallOptions options, io.grpc.Channel next) {
+        boolean unary = method.getType() == io.grpc.MethodDescriptor.MethodType.UNARY;
+        return next.newCall(method, unary && options.getDeadline() == null
+            ? options.withDeadlineAfter(1, TimeUnit.MINUTES) : options);
+      }
+    });
+    instances = InstanceServiceGrpc.newBlockingStub(calls);
+    volumes = VolumeServiceGrpc.newBlockingStub(calls);
+    network = NetworkServiceGrpc.newBlockingStub(calls);
+    agentService = AgentServiceGrpc.newBlockingStub(calls);
     agent.reconciler().firstPass().get(30, TimeUnit.SECONDS);
   }
 
   public Instance awaitPhase(InstancePhase phase) {
-    awaitTrue(() -> instances.getInstance(GetInstanceRequest.getDefaultInstance()).getStatus().getPhase() == phase,
+    return awaitPhase(phase, 20);
+  }
+
+  /** Waits up to {@code seconds} for the phase: slow paths (a guest under emulation) get a bound of their own. */
+  public Instance awaitPhase(InstancePhase phase, int seconds) {
+    awaitTrue(seconds,
+        () -> instances.getInstance(GetInstanceRequest.getDefaultInstance()).getStatus().getPhase() == phase,
         "instance phase " + phase);
     return instances.getInstance(GetInstanceRequest.getDefaultInstance());
   }
 
   /** Polls a condition the reconciler makes true on its own thread; bounded so a broken build fails, not hangs. */
   public static void awaitTrue(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    awaitTrue(20, condition, what);
+  }
+
+  public static void awaitTrue(int seconds, BooleanSupplier condition, String what) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
         fail("timed out waiting for " + what);
