@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -89,7 +90,10 @@ final class Association {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new NvmeTcpPduEncoder(codec), new NvmeTcpPduDecoder(codec), q);
+                        // Commands submitted in one event-loop turn leave in one write syscall; NVMe/TCP
+                        // streams PDUs back to back, so nothing but latency depends on PDU-sized writes.
+                        ch.pipeline().addLast(new FlushConsolidationHandler(256, true), new NvmeTcpPduEncoder(codec),
+                                new NvmeTcpPduDecoder(codec), q);
                     }
                 }).connect(config.host, config.port).addListener(cf -> {
                     if (!cf.isSuccess()) {
