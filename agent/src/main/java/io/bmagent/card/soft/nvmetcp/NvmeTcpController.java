@@ -179,7 +179,8 @@ public final class NvmeTcpController implements AutoCloseable {
      * of whole blocks leave the same content however often they land, and flush or deallocate
      * repeated are still flush or deallocate. That is why lost connections re-issue instead of fail.
      */
-    private CompletableFuture<Void> io(String what, Sqe sqe, ByteBuf out, ByteBuf in, int inLength, Runnable onSuccess) {
+    private CompletableFuture<Void> io(String what, Sqe sqe, ByteBuf out, ByteBuf in, int inLength,
+                                       Runnable onSuccess) {
         NvmeCommand c = new NvmeCommand(what, sqe, out, in, inLength, true);
         counters.submitted.increment();
         // One dependent stage per I/O rather than a thenApply/whenComplete/thenRun chain: each stage
@@ -240,11 +241,18 @@ public final class NvmeTcpController implements AutoCloseable {
     }
 
     private NvmeException failure() {
+        return failure(state == PathState.FAILED);
+    }
+
+    private NvmeException failure(boolean pastLossTimeout) {
         if (state == PathState.CLOSED) {
             return NvmeException.path("controller for " + config.subNqn + " is closed", null);
         }
-        return NvmeException.path(String.format("path to %s at %s:%d down for %ds", config.subNqn, config.host,
-                config.port, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - downSince)), null);
+        return NvmeException.path(String.format("path to %s at %s:%d down for %ds%s", config.subNqn, config.host,
+                config.port, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - downSince),
+                pastLossTimeout ? ", past the controller loss timeout of " + config.controllerLossTimeoutMillis
+                        + " ms" : ""),
+                null);
     }
 
     private void setState(PathState s, Throwable cause) {
@@ -310,7 +318,7 @@ public final class NvmeTcpController implements AutoCloseable {
 
     private void lossTimeout() {
         lossTimer = null;
-        NvmeException e = failure();
+        NvmeException e = failure(true);
         setState(PathState.FAILED, e);
         firstConnect.completeExceptionally(e);
         while (!held.isEmpty()) {
