@@ -249,6 +249,8 @@ public final class StorageBenchmark {
             + " (%s %s, %d CPUs, %s transport); %d s warm-up, then %d runs of %d s: median [min – max].%n%n",
         NAMESPACE_BYTES >> 20, System.getProperty("java.vm.name"), System.getProperty("java.version"),
         rt.availableProcessors(), Epoll.isAvailable() ? "epoll" : "NIO", warmup, runs, seconds)
+        + "Latency is from the submit call to the completion callback: initiator, loopback TCP both ways and the"
+        + " target with its memory copy; nothing is subtracted.\n\n"
         + "| path | workload | QD | IOPS | process CPU (cores) | IOPS per process core | initiator CPU (cores)"
         + " | IOPS per initiator core | p50 µs | p99 µs | p99.9 µs |\n"
         + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
