@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +28,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
@@ -35,12 +37,42 @@ import java.util.function.Consumer;
 /**
  * The soft card's emulated block devices: for each, an NVMe/TCP controller towards the volume's subsystem and a
  * {@link HostBlockDevice} in a slot through which the host submits I/O.
+ *
+ * <p>When a path drops, the controller reconnects and host I/O waits (PATH_DOWN). Once the controller loss timeout
+ * has passed, the controller is failed for good, as Linux deletes it after ctrl_loss_tmo, and host I/O fails at once
+ * (DEVICE_ERROR). The card does not leave the disk dead until someone stops the host to re-attach it: it keeps
+ * opening new controllers to the same path in the background, each reconnecting like the first for up to the loss
+ * timeout, with pauses from {@value #REVIVE_FIRST_MS} ms doubling to {@value #REVIVE_MAX_MS} ms between them, whatever
+ * the host's power. The first that reaches the namespace with the volume's geometry takes the failed one's place
+ * behind the same host device (PATH_UP), so the host's disk works again without a stop.
  */
 final class SoftStorage implements BlockDevices, AutoCloseable {
 
-  private record Attached(BlockDeviceConfig config, int slot, NvmeTcpController controller, HostBlockDevice device) {}
+  static final long REVIVE_FIRST_MS = 1_000;
+  static final long REVIVE_MAX_MS = 60_000;
+
+  private record Attached(BlockDeviceConfig config, int slot, NvmeTcpController controller, HostBlockDevice device,
+      NvmeNamespaceBackend backend) {}
+
+  /** A volume whose controller failed: the replacement being connected, or the timer for the next attempt. */
+  private static final class Revival {
+    int attempts;
+    NvmeTcpController connecting;
+    ScheduledFuture<?> next;
+
+    void cancel() {
+      if (next != null) {
+        next.cancel(false);
+      }
+      if (connecting != null) {
+        connecting.close();
+        connecting = null;
+      }
+    }
+  }
 
   private final Map<String, Attached> devices = new TreeMap<>();
+  private final Map<String, Revival> revivals = new HashMap<>();
   private final ScheduledExecutorService scheduler;
   private final Consumer<CardEvent> events;
   private final BooleanSupplier hostOff;
@@ -85,13 +117,14 @@ final class SoftStorage implements BlockDevices, AutoCloseable {
       connect(controller, config);
       NamespaceInfo ns = controller.namespace(config.path().namespaceId());
       check(ns, config);
+      NvmeNamespaceBackend backend = new NvmeNamespaceBackend(controller, config.path().namespaceId());
       HostBlockDevice device = new HostBlockDevice(config.volumeId(),
           config.deviceType() == io.bmagent.card.DeviceType.VIRTIO_BLK ? DeviceType.VIRTIO_BLK : DeviceType.NVME,
-          new NvmeNamespaceBackend(controller, config.path().namespaceId()), scheduler);
+          backend, scheduler);
       device.qos(config.qos().iops() == 0 && config.qos().bytesPerSecond() == 0 ? QosLimits.UNLIMITED
           : QosLimits.of(config.qos().iops(), config.qos().bytesPerSecond()));
-      controller.addListener((state, cause) -> pathChanged(config.volumeId(), state, cause));
-      devices.put(config.volumeId(), new Attached(config, freeSlot(), controller, device));
+      controller.addListener((state, cause) -> pathChanged(config.volumeId(), controller, state, cause));
+      devices.put(config.volumeId(), new Attached(config, freeSlot(), controller, device, backend));
     } catch (RuntimeException e) {
       controller.close();
       throw e;
@@ -140,6 +173,10 @@ final class SoftStorage implements BlockDevices, AutoCloseable {
     Attached a = devices.remove(volumeId);
     if (a == null) {
       throw new CardException(CardException.Reason.NOT_FOUND, "no device " + volumeId);
+    }
+    Revival r = revivals.remove(volumeId);
+    if (r != null) {
+      r.cancel();
     }
     a.device().thaw();
     a.controller().close();
@@ -191,15 +228,71 @@ final class SoftStorage implements BlockDevices, AutoCloseable {
     }
   }
 
-  private void pathChanged(String volumeId, io.bmagent.card.soft.nvmetcp.PathState state, Throwable cause) {
+  /** Runs on the controller's event loop, which must not wait for this object's lock: detach holds it to close. */
+  private void pathChanged(String volumeId, NvmeTcpController controller, io.bmagent.card.soft.nvmetcp.PathState state,
+      Throwable cause) {
     String why = cause == null ? "" : ": " + cause.getMessage();
     switch (state) {
       case CONNECTED -> events.accept(new CardEvent(CardEvent.Kind.PATH_UP, volumeId, "path up"));
       case RECONNECTING -> events.accept(new CardEvent(CardEvent.Kind.PATH_DOWN, volumeId, "path down" + why));
-      case FAILED -> events.accept(new CardEvent(CardEvent.Kind.DEVICE_ERROR, volumeId,
-          "path failed after the controller loss timeout" + why));
+      case FAILED -> {
+        events.accept(new CardEvent(CardEvent.Kind.DEVICE_ERROR, volumeId, "path failed after the controller loss"
+            + " timeout" + why + "; host I/O fails until a new controller connects"));
+        scheduler.execute(() -> scheduleRevival(volumeId, controller));
+      }
       default -> { }
     }
+  }
+
+  private synchronized void scheduleRevival(String volumeId, NvmeTcpController failed) {
+    Attached a = devices.get(volumeId);
+    if (a == null || a.controller() != failed) {
+      return;
+    }
+    Revival r = revivals.computeIfAbsent(volumeId, id -> new Revival());
+    long delay = Math.min(REVIVE_MAX_MS, REVIVE_FIRST_MS << Math.min(r.attempts, 16));
+    r.next = scheduler.schedule(() -> revive(volumeId), delay, TimeUnit.MILLISECONDS);
+  }
+
+  private synchronized void revive(String volumeId) {
+    Revival r = revivals.get(volumeId);
+    Attached a = devices.get(volumeId);
+    if (r == null || a == null) {
+      return;
+    }
+    r.attempts++;
+    NvmeTcpController c = new NvmeTcpController(options.controllerConfig(a.config()));
+    r.connecting = c;
+    c.connect().whenComplete((v, e) -> scheduler.execute(() -> revived(volumeId, c, e)));
+  }
+
+  private synchronized void revived(String volumeId, NvmeTcpController c, Throwable error) {
+    Revival r = revivals.get(volumeId);
+    if (r == null || r.connecting != c) {
+      return; // detached or closed meanwhile, which closed c
+    }
+    r.connecting = null;
+    Attached a = devices.get(volumeId);
+    String problem = error == null ? null : error.getMessage();
+    if (error == null) {
+      try {
+        check(c.namespace(a.config().path().namespaceId()), a.config());
+      } catch (CardException e) {
+        problem = e.getMessage();
+      }
+    }
+    if (problem != null) {
+      c.close();
+      scheduleRevival(volumeId, a.controller());
+      return;
+    }
+    revivals.remove(volumeId);
+    a.backend().controller(c);
+    c.addListener((state, cause) -> pathChanged(volumeId, c, state, cause));
+    devices.put(volumeId, new Attached(a.config(), a.slot(), c, a.device(), a.backend()));
+    a.controller().close();
+    events.accept(new CardEvent(CardEvent.Kind.PATH_UP, volumeId, "path up with a new controller after "
+        + r.attempts + (r.attempts == 1 ? " attempt" : " attempts")));
   }
 
   private static PathState path(NvmeTcpController c) {
@@ -212,6 +305,8 @@ final class SoftStorage implements BlockDevices, AutoCloseable {
 
   @Override
   public synchronized void close() {
+    revivals.values().forEach(Revival::cancel);
+    revivals.clear();
     devices.values().forEach(a -> a.controller().close());
     devices.clear();
   }

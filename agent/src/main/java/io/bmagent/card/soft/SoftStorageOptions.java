@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * How the soft card's initiator behaves, from {@code --card-option} values.
  *
- * @param lossTimeout how long a dropped path may stay down before I/O fails (the kernel's ctrl_loss_tmo)
+ * @param lossTimeout how long a dropped path may stay down before I/O fails (the kernel's ctrl_loss_tmo); the card
+ *     goes on reconnecting in the background after it, see {@link SoftStorage}
  * @param queueDepth commands in flight per I/O queue
  */
 record SoftStorageOptions(Duration connectTimeout, Duration lossTimeout, Duration commandTimeout, int queueDepth) {

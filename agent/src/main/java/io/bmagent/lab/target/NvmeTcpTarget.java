@@ -13,6 +13,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.net.InetSocketAddress;
@@ -63,8 +64,9 @@ public final class NvmeTcpTarget implements AutoCloseable {
                         connections.add(ch);
                         ch.config().setAutoRead(!hung);
                         PduCodecConfig codec = new PduCodecConfig(false, maxData);
-                        ch.pipeline().addLast(new NvmeTcpPduEncoder(codec), new NvmeTcpPduDecoder(codec),
-                                new TargetConnection(NvmeTcpTarget.this, options, codec));
+                        // Responses to the commands of one read go out in one flush at read complete.
+                        ch.pipeline().addLast(new FlushConsolidationHandler(256, true), new NvmeTcpPduEncoder(codec),
+                                new NvmeTcpPduDecoder(codec), new TargetConnection(NvmeTcpTarget.this, options, codec));
                     }
                 });
         server = b.bind(new InetSocketAddress(port)).sync().channel();

@@ -231,13 +231,21 @@ final class TargetConnection extends ChannelInboundHandlerAdapter {
     private void respond(ChannelHandlerContext ctx, Sqe sqe, Completion r) {
         ByteBuf data = r.data();
         if (data != null) {
+            // Without SQ flow control the last C2HData of a plain success completes the command: no
+            // CapsuleResp follows, one PDU less per read (NVMe/TCP 3.6.2.8, as Linux nvmet does).
+            boolean success = !sqFlowControl && r.status() == 0 && r.dw0() == 0;
             int len = (int) Math.min(data.readableBytes(), sqe.sglLength());
             for (int off = 0; off < len; ) {
                 int n = Math.min(options.c2hChunk, len - off);
-                ctx.write(new C2HDataPdu(sqe.cid(), off, off + n == len, false, data.retainedSlice(off, n)));
+                boolean last = off + n == len;
+                ctx.write(new C2HDataPdu(sqe.cid(), off, last, last && success, data.retainedSlice(off, n)));
                 off += n;
             }
             data.release();
+            if (success && len > 0) {
+                ctx.flush();
+                return;
+            }
         }
         // With SQ flow control disabled by the host, SQHD is reserved; report FFFFh as nvmet does.
         Cqe cqe = new Cqe(r.dw0(), 0, sqFlowControl ? sqHead : 0xFFFF, Math.max(qid, 0), sqe.cid(), r.status());

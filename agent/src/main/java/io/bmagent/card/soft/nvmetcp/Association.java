@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -89,7 +90,10 @@ final class Association {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new NvmeTcpPduEncoder(codec), new NvmeTcpPduDecoder(codec), q);
+                        // Commands submitted in one event-loop turn leave in one write syscall; NVMe/TCP
+                        // streams PDUs back to back, so nothing but latency depends on PDU-sized writes.
+                        ch.pipeline().addLast(new FlushConsolidationHandler(256, true), new NvmeTcpPduEncoder(codec),
+                                new NvmeTcpPduDecoder(codec), q);
                     }
                 }).connect(config.host, config.port).addListener(cf -> {
                     if (!cf.isSuccess()) {
@@ -116,8 +120,14 @@ final class Association {
     private CompletableFuture<Integer> connect(NvmeTcpQueue q, int depth, int id) {
         ByteBuf data = NvmeCommands.connectData(ByteBufAllocator.DEFAULT, config.hostId, id, config.subNqn,
                 config.hostNqn);
-        NvmeCommand c = new NvmeCommand("Connect QID " + q.qid, NvmeCommands.connect(q.qid, depth + 1,
-                q.qid == 0 ? config.keepAliveTimeoutMillis : 0), data, null, 0, false);
+        Sqe sqe = NvmeCommands.connect(q.qid, depth + 1, q.qid == 0 ? config.keepAliveTimeoutMillis : 0);
+        if (q.qid != 0) {
+            // CATTR bit 2, SQ flow control disabled (NVMe-oF 1.1, Figure 19): a queue never has more
+            // commands out than SQSIZE allows, so SQHD tells us nothing; without it the controller may
+            // end a read with a C2HData PDU carrying SUCCESS instead of a CapsuleResp (NVMe/TCP 3.6.2.8).
+            sqe.u8(46, 4);
+        }
+        NvmeCommand c = new NvmeCommand("Connect QID " + q.qid, sqe, data, null, 0, false);
         return run(q, c).whenComplete((r, e) -> data.release()).thenApply(cqe -> (int) (cqe.dw0() & 0xffff));
     }
 

@@ -3,7 +3,6 @@ package io.bmagent.card.soft.nvmetcp;
 import io.netty.buffer.ByteBuf;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 
 /**
  * One command as it travels between the controller and its queues. The queue fills in the CID
@@ -23,7 +22,8 @@ final class NvmeCommand {
     final boolean reissue;
     final CompletableFuture<Cqe> future = new CompletableFuture<>();
     int attempts;
-    ScheduledFuture<?> timeout;
+    /** When the current send times out, by {@link System#nanoTime()}. */
+    long deadline;
 
     NvmeCommand(String what, Sqe sqe, ByteBuf out, ByteBuf in, int inLength, boolean reissue) {
         this.what = what;

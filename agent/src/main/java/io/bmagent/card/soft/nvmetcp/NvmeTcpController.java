@@ -107,10 +107,10 @@ public final class NvmeTcpController implements AutoCloseable {
         int bs = ns.blockSize();
         dst.ensureWritable(blocks * bs);
         int base = dst.writerIndex();
-        return split(nsid, lba, blocks, (l, n, off) -> {
+        return split(nsid, lba, blocks, (l, n, off, done) -> {
             ByteBuf slice = dst.slice(base + off, n * bs).writerIndex(0);
-            return io("Read", NvmeCommands.read(nsid, l, n), null, slice, n * bs);
-        }).thenRun(() -> {
+            return io("Read", NvmeCommands.read(nsid, l, n), null, slice, n * bs, done);
+        }, () -> {
             dst.writerIndex(base + blocks * bs);
             counters.bytesRead.add((long) blocks * bs);
         });
@@ -124,27 +124,28 @@ public final class NvmeTcpController implements AutoCloseable {
         }
         int bs = ns.blockSize();
         int base = src.readerIndex();
-        return split(nsid, lba, blocks, (l, n, off) ->
-                io("Write", NvmeCommands.write(nsid, l, n), src.slice(base + off, n * bs), null, 0))
-                .thenRun(() -> counters.bytesWritten.add((long) blocks * bs));
+        return split(nsid, lba, blocks, (l, n, off, done) ->
+                io("Write", NvmeCommands.write(nsid, l, n), src.slice(base + off, n * bs), null, 0, done),
+                () -> counters.bytesWritten.add((long) blocks * bs));
     }
 
     public CompletableFuture<Void> flush(int nsid) {
-        return io("Flush", NvmeCommands.flush(nsid), null, null, 0);
+        return io("Flush", NvmeCommands.flush(nsid), null, null, 0, null);
     }
 
     public CompletableFuture<Void> writeZeroes(int nsid, long lba, int blocks) {
         if (namespace(nsid) == null || blocks < 1) {
             return invalid(nsid, blocks);
         }
-        return split(nsid, lba, blocks, (l, n, off) ->
-                io("Write Zeroes", NvmeCommands.writeZeroes(nsid, l, n, false), null, null, 0));
+        return split(nsid, lba, blocks, (l, n, off, done) ->
+                io("Write Zeroes", NvmeCommands.writeZeroes(nsid, l, n, false), null, null, 0, done), null);
     }
 
     /** Dataset Management with the deallocate attribute over one range. */
     public CompletableFuture<Void> deallocate(int nsid, long lba, int blocks) {
         ByteBuf range = NvmeCommands.dsmRange(ByteBufAllocator.DEFAULT, lba, blocks);
-        return io("Deallocate", NvmeCommands.deallocate(nsid), range, null, 0).whenComplete((v, e) -> range.release());
+        return io("Deallocate", NvmeCommands.deallocate(nsid), range, null, 0, null)
+                .whenComplete((v, e) -> range.release());
     }
 
     private CompletableFuture<Void> invalid(int nsid, int blocks) {
@@ -154,21 +155,23 @@ public final class NvmeTcpController implements AutoCloseable {
     }
 
     private interface Part {
-        CompletableFuture<Void> run(long lba, int blocks, int byteOffset);
+        CompletableFuture<Void> run(long lba, int blocks, int byteOffset, Runnable onSuccess);
     }
 
-    private CompletableFuture<Void> split(int nsid, long lba, int blocks, Part part) {
+    /** Runs {@code done} (if any) once every part succeeded, before the returned future completes. */
+    private CompletableFuture<Void> split(int nsid, long lba, int blocks, Part part, Runnable done) {
         int bs = namespace(nsid).blockSize();
         Association a = current;
         int maxBlocks = Math.max(1, Math.min(65536, (a == null ? 1 << 20 : a.info.maxTransferBytes()) / bs));
         if (blocks <= maxBlocks) {
-            return part.run(lba, blocks, 0);
+            return part.run(lba, blocks, 0, done);
         }
         List<CompletableFuture<Void>> parts = new ArrayList<>();
-        for (int done = 0; done < blocks; done += maxBlocks) {
-            parts.add(part.run(lba + done, Math.min(maxBlocks, blocks - done), done * bs));
+        for (int off = 0; off < blocks; off += maxBlocks) {
+            parts.add(part.run(lba + off, Math.min(maxBlocks, blocks - off), off * bs, null));
         }
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+        CompletableFuture<Void> all = CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+        return done == null ? all : all.thenRun(done);
     }
 
     /*
@@ -176,17 +179,31 @@ public final class NvmeTcpController implements AutoCloseable {
      * of whole blocks leave the same content however often they land, and flush or deallocate
      * repeated are still flush or deallocate. That is why lost connections re-issue instead of fail.
      */
-    private CompletableFuture<Void> io(String what, Sqe sqe, ByteBuf out, ByteBuf in, int inLength) {
+    private CompletableFuture<Void> io(String what, Sqe sqe, ByteBuf out, ByteBuf in, int inLength,
+                                       Runnable onSuccess) {
         NvmeCommand c = new NvmeCommand(what, sqe, out, in, inLength, true);
         counters.submitted.increment();
-        CompletableFuture<Void> result = c.future.thenApply(cqe -> {
-            if (!cqe.ok()) {
-                throw NvmeException.status(what, cqe);
+        // One dependent stage per I/O rather than a thenApply/whenComplete/thenRun chain: each stage
+        // is an allocation and a completion on the event loop, paid for every 4 KiB.
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        c.future.whenComplete((cqe, e) -> {
+            Throwable error = e != null ? e : cqe.ok() ? null : NvmeException.status(what, cqe);
+            if (error != null) {
+                counters.failed.increment();
+                result.completeExceptionally(error);
+                return;
             }
-            return null;
+            counters.completed.increment();
+            if (onSuccess != null) {
+                onSuccess.run();
+            }
+            result.complete(null);
         });
-        result.whenComplete((v, e) -> (e == null ? counters.completed : counters.failed).increment());
-        loop.execute(() -> dispatch(c));
+        if (loop.inEventLoop()) {
+            dispatch(c);
+        } else {
+            loop.execute(() -> dispatch(c));
+        }
         return result;
     }
 
@@ -224,11 +241,18 @@ public final class NvmeTcpController implements AutoCloseable {
     }
 
     private NvmeException failure() {
+        return failure(state == PathState.FAILED);
+    }
+
+    private NvmeException failure(boolean pastLossTimeout) {
         if (state == PathState.CLOSED) {
             return NvmeException.path("controller for " + config.subNqn + " is closed", null);
         }
-        return NvmeException.path(String.format("path to %s at %s:%d down for %ds", config.subNqn, config.host,
-                config.port, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - downSince)), null);
+        return NvmeException.path(String.format("path to %s at %s:%d down for %ds%s", config.subNqn, config.host,
+                config.port, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - downSince),
+                pastLossTimeout ? ", past the controller loss timeout of " + config.controllerLossTimeoutMillis
+                        + " ms" : ""),
+                null);
     }
 
     private void setState(PathState s, Throwable cause) {
@@ -294,7 +318,7 @@ public final class NvmeTcpController implements AutoCloseable {
 
     private void lossTimeout() {
         lossTimer = null;
-        NvmeException e = failure();
+        NvmeException e = failure(true);
         setState(PathState.FAILED, e);
         firstConnect.completeExceptionally(e);
         while (!held.isEmpty()) {

@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -19,6 +20,8 @@ import java.util.function.Consumer;
  * R2T answered with H2CData, C2HData placed into the caller's buffer. All state is touched on the
  * channel's event loop only. When the connection goes, every unfinished command is handed to
  * {@code orphans}; a command that times out closes the connection, as Linux error recovery does.
+ * Timeouts are found by one sweep per queue rather than a timer per command, as blk-mq does: a
+ * timer armed and cancelled per I/O is a scheduler-heap insert and removal on the hot path.
  */
 final class NvmeTcpQueue extends ChannelInboundHandlerAdapter {
     final int qid;
@@ -34,6 +37,7 @@ final class NvmeTcpQueue extends ChannelInboundHandlerAdapter {
     private int inCapsuleLimit = Nvme.ADMIN_INCAPSULE_SIZE;
     private long maxH2cData = 4096;
     private boolean closed;
+    private ScheduledFuture<?> sweep;
 
     NvmeTcpQueue(int qid, int depth, PduCodecConfig codec, NvmeTcpControllerConfig config,
                  ControllerCounters counters, Consumer<List<NvmeCommand>> orphans) {
@@ -88,13 +92,21 @@ final class NvmeTcpQueue extends ChannelInboundHandlerAdapter {
         } else {
             sqe.sgl(Sqe.SGL_TRANSPORT, 0, c.out != null ? c.outLength() : c.inLength);
         }
-        c.timeout = ctx.executor().schedule(() -> timedOut(c), config.commandTimeoutMillis, TimeUnit.MILLISECONDS);
+        c.deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.commandTimeoutMillis);
+        // The FlushConsolidationHandler in front turns the flushes of one loop turn into one syscall.
         ctx.writeAndFlush(new CapsuleCommandPdu(sqe, inline));
     }
 
-    private void timedOut(NvmeCommand c) {
-        counters.timeouts.increment();
-        ctx.close();
+    /** A command past its deadline closes the connection; it is noticed within a sweep period of it. */
+    private void sweep() {
+        long now = System.nanoTime();
+        for (NvmeCommand c : slots) {
+            if (c != null && now - c.deadline > 0) {
+                counters.timeouts.increment();
+                ctx.close();
+                return;
+            }
+        }
     }
 
     @Override
@@ -104,6 +116,8 @@ final class NvmeTcpQueue extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        long period = Math.max(10, Math.min(1000, config.commandTimeoutMillis / 4));
+        sweep = ctx.executor().scheduleAtFixedRate(this::sweep, period, period, TimeUnit.MILLISECONDS);
         // HPDA 0 (no alignment needed), MAXR2T 0: one outstanding R2T per command (3.6.2.2).
         ctx.writeAndFlush(new IcReqPdu(0, 0, config.headerDigest, config.dataDigest, 0));
         ctx.fireChannelActive();
@@ -184,7 +198,6 @@ final class NvmeTcpQueue extends ChannelInboundHandlerAdapter {
             return;
         }
         slots[cid] = null;
-        c.timeout.cancel(false);
         if (cqe.ok() && c.in != null) {
             c.in.writerIndex(Math.max(c.in.writerIndex(), c.inBase + c.inLength));
         }
@@ -205,12 +218,14 @@ final class NvmeTcpQueue extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
+        if (sweep != null) {
+            sweep.cancel(false);
+        }
         ready.completeExceptionally(NvmeException.path("connection closed before ICResp", null));
         List<NvmeCommand> lost = new ArrayList<>(backlog);
         backlog.clear();
         for (int i = 0; i < slots.length; i++) {
             if (slots[i] != null) {
-                slots[i].timeout.cancel(false);
                 lost.add(slots[i]);
                 slots[i] = null;
             }

@@ -6,9 +6,12 @@ import io.netty.buffer.ByteBuf;
 
 import java.util.concurrent.CompletableFuture;
 
-/** A namespace reached through the NVMe/TCP initiator. */
+/**
+ * A namespace reached through the NVMe/TCP initiator. The controller can be replaced by one to the
+ * same namespace, so a host device outlives the controller that failed under it.
+ */
 public final class NvmeNamespaceBackend implements BlockBackend {
-    private final NvmeTcpController controller;
+    private volatile NvmeTcpController controller;
     private final int nsid;
     private final NamespaceInfo info;
 
@@ -20,6 +23,14 @@ public final class NvmeNamespaceBackend implements BlockBackend {
         if (info == null) {
             throw new IllegalArgumentException("namespace " + nsid + " not found on the controller");
         }
+    }
+
+    /**
+     * Sends I/O to {@code replacement} from now on; it must serve the same namespace with the same
+     * geometry, which the caller checks.
+     */
+    public void controller(NvmeTcpController replacement) {
+        this.controller = replacement;
     }
 
     @Override

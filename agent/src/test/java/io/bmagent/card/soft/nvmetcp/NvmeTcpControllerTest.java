@@ -209,7 +209,8 @@ class NvmeTcpControllerTest {
         assertTrue(failed.await(30, TimeUnit.SECONDS));
         CompletionException e = assertThrows(CompletionException.class, pending::join);
         assertTrue(e.getCause() instanceof NvmeException n && n.pathFailure(), e.toString());
-        assertTrue(e.getCause().getMessage().matches("path to " + NQN + " at 127.0.0.1:\\d+ down for \\d+s"),
+        assertTrue(e.getCause().getMessage().matches("path to " + NQN
+                        + " at 127.0.0.1:\\d+ down for \\d+s, past the controller loss timeout of 1000 ms"),
                 e.getCause().getMessage());
         CompletionException later = assertThrows(CompletionException.class, () -> a.flush(1).join());
         assertTrue(later.getCause().getMessage().contains("down for"));

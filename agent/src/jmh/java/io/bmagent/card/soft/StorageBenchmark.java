@@ -1,0 +1,273 @@
+package io.bmagent.card.soft;
+
+import io.bmagent.card.soft.nvmetcp.NvmeTcpController;
+import io.bmagent.card.soft.nvmetcp.NvmeTcpControllerConfig;
+import io.bmagent.card.soft.storage.DeviceType;
+import io.bmagent.card.soft.storage.HostBlockDevice;
+import io.bmagent.card.soft.storage.NvmeNamespaceBackend;
+import io.bmagent.lab.target.NvmeTcpTarget;
+import io.bmagent.lab.target.TargetOptions;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToDoubleFunction;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * 4 KiB random read and write through the soft card's NVMe/TCP initiator against the lab target on loopback, in this
+ * process, on a memory namespace so no disk is measured. Each case runs a closed loop of {@code qd} outstanding I/Os
+ * through either the raw controller or the {@link HostBlockDevice} in front of it (freeze gate, QoS gate, stats: what
+ * the host sees), warms up, then samples several runs back to back and prints the median and the range as markdown.
+ *
+ * <p>CPU is process CPU time over the run ({@code com.sun.management.OperatingSystemMXBean}), which includes the
+ * target, the load generator, GC and JIT; the initiator column counts only the initiator's event-loop thread, where
+ * the controller, the queues, the codec and the load generator's completion callbacks run.
+ *
+ * <p>System properties: {@code bench.warmup} and {@code bench.seconds} (per run, seconds), {@code bench.runs},
+ * {@code bench.out} (also write the table to this file).
+ */
+public final class StorageBenchmark {
+
+  static final String NQN = "nqn.2026-11.io.bmagent:bench";
+  static final String HOST_NQN = "nqn.2014-08.org.nvmexpress:uuid:bench";
+  static final int BLOCK = 4096;
+  static final long NAMESPACE_BYTES = 256L << 20;
+  static final String INITIATOR_THREAD = "bench-initiator";
+
+  private interface BlockIo {
+    CompletableFuture<Void> submit(boolean write, long lba, ByteBuf buf);
+  }
+
+  private record Case(String path, boolean write, int qd) {
+    String name() {
+      return path + " " + (write ? "randwrite" : "randread") + " QD" + qd;
+    }
+  }
+
+  private record Sample(double iops, double processCores, double initiatorCores, Histogram latencyNanos) {
+    double iopsPerProcessCore() {
+      return iops / processCores;
+    }
+
+    double iopsPerInitiatorCore() {
+      return iops / initiatorCores;
+    }
+
+    double micros(double percentile) {
+      return latencyNanos.getValueAtPercentile(percentile) / 1000.0;
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    int warmup = Integer.getInteger("bench.warmup", 3);
+    int seconds = Integer.getInteger("bench.seconds", 3);
+    int runs = Integer.getInteger("bench.runs", 5);
+    NvmeTcpTarget target = new NvmeTcpTarget(new TargetOptions().port(0));
+    int nsid = target.addSubsystem(NQN).addMemoryNamespace(NAMESPACE_BYTES, BLOCK).nsid();
+    int port = target.start();
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(INITIATOR_THREAD, true),
+        Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    NvmeTcpController controller = new NvmeTcpController(
+        new NvmeTcpControllerConfig("127.0.0.1", port, NQN, HOST_NQN).ioQueues(2).queueDepth(128), group);
+    StringBuilder out = new StringBuilder();
+    try {
+      controller.connect().get(10, TimeUnit.SECONDS);
+      fill(controller, nsid);
+      HostBlockDevice device = new HostBlockDevice("bench", DeviceType.NVME,
+          new NvmeNamespaceBackend(controller, nsid), group.next());
+      BlockIo raw = (write, lba, buf) -> write ? controller.write(nsid, lba, 1, buf)
+          : controller.read(nsid, lba, 1, buf);
+      BlockIo host = (write, lba, buf) -> write ? device.write(lba, 1, buf) : device.read(lba, 1, buf);
+      List<Case> cases = new ArrayList<>();
+      for (String path : List.of("controller", "host device")) {
+        for (boolean write : List.of(false, true)) {
+          for (int qd : List.of(1, 32)) {
+            cases.add(new Case(path, write, qd));
+          }
+        }
+      }
+      out.append(header(warmup, seconds, runs));
+      for (Case c : cases) {
+        List<Sample> samples = run(c, c.path().equals("controller") ? raw : host, warmup, seconds, runs);
+        out.append(row(c, samples)).append('\n');
+        System.err.println("done: " + c.name());
+      }
+    } finally {
+      controller.close();
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+      target.close();
+    }
+    System.out.println();
+    System.out.println(out);
+    String file = System.getProperty("bench.out");
+    if (file != null) {
+      Files.writeString(Path.of(file), out);
+    }
+  }
+
+  /** Writes every block once, so reads return data the way they would from a used volume. */
+  private static void fill(NvmeTcpController controller, int nsid) throws Exception {
+    int chunkBlocks = 256;
+    ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(chunkBlocks * BLOCK);
+    try {
+      byte[] noise = new byte[chunkBlocks * BLOCK];
+      new SplittableRandom(1).nextBytes(noise);
+      buf.writeBytes(noise);
+      for (long lba = 0; lba < NAMESPACE_BYTES / BLOCK; lba += chunkBlocks) {
+        controller.write(nsid, lba, chunkBlocks, buf).get(10, TimeUnit.SECONDS);
+      }
+    } finally {
+      buf.release();
+    }
+  }
+
+  private static List<Sample> run(Case c, BlockIo io, int warmup, int seconds, int runs) throws Exception {
+    Recorder recorder = new Recorder(3);
+    AtomicLong done = new AtomicLong();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    CountDownLatch stopped = new CountDownLatch(c.qd());
+    Loop[] loops = new Loop[c.qd()];
+    for (int i = 0; i < c.qd(); i++) {
+      loops[i] = new Loop(io, c.write(), new SplittableRandom(i + 1), recorder, done, failure, stopped);
+    }
+    for (Loop l : loops) {
+      l.next();
+    }
+    Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    List<Sample> samples = new ArrayList<>();
+    for (int r = 0; r < runs; r++) {
+      recorder.reset();
+      long ops0 = done.get();
+      long cpu0 = os.getProcessCpuTime();
+      long loop0 = initiatorCpuNanos();
+      long t0 = System.nanoTime();
+      Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+      Histogram h = recorder.getIntervalHistogram();
+      long ops = done.get() - ops0;
+      long wall = System.nanoTime() - t0;
+      long cpu = os.getProcessCpuTime() - cpu0;
+      long loop = initiatorCpuNanos() - loop0;
+      samples.add(new Sample(ops * 1e9 / wall, (double) cpu / wall, (double) loop / wall, h));
+    }
+    for (Loop l : loops) {
+      l.stop = true;
+    }
+    if (!stopped.await(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException(c.name() + ": I/O did not drain");
+    }
+    if (failure.get() != null) {
+      throw new IllegalStateException(c.name() + " failed", failure.get());
+    }
+    return samples;
+  }
+
+  private static long initiatorCpuNanos() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (t != null && t.getThreadName().startsWith(INITIATOR_THREAD)) {
+        sum += Math.max(0, threads.getThreadCpuTime(t.getThreadId()));
+      }
+    }
+    return sum;
+  }
+
+  /** One outstanding I/O, re-issued from its own completion: qd of these make a closed loop of depth qd. */
+  private static final class Loop {
+    final BlockIo io;
+    final boolean write;
+    final SplittableRandom random;
+    final Recorder recorder;
+    final AtomicLong done;
+    final AtomicReference<Throwable> failure;
+    final CountDownLatch stopped;
+    final ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(BLOCK);
+    volatile boolean stop;
+
+    Loop(BlockIo io, boolean write, SplittableRandom random, Recorder recorder, AtomicLong done,
+        AtomicReference<Throwable> failure, CountDownLatch stopped) {
+      this.io = io;
+      this.write = write;
+      this.random = random;
+      this.recorder = recorder;
+      this.done = done;
+      this.failure = failure;
+      this.stopped = stopped;
+      if (write) {
+        byte[] data = new byte[BLOCK];
+        random.nextBytes(data);
+        buf.writeBytes(data);
+      }
+    }
+
+    void next() {
+      if (stop || failure.get() != null) {
+        buf.release();
+        stopped.countDown();
+        return;
+      }
+      if (!write) {
+        buf.clear();
+      }
+      long start = System.nanoTime();
+      io.submit(write, random.nextLong(NAMESPACE_BYTES / BLOCK), buf).whenComplete((v, e) -> {
+        if (e != null) {
+          failure.compareAndSet(null, e);
+        } else {
+          recorder.recordValue(System.nanoTime() - start);
+          done.incrementAndGet();
+        }
+        next();
+      });
+    }
+  }
+
+  private static String header(int warmup, int seconds, int runs) {
+    Runtime rt = Runtime.getRuntime();
+    return String.format("4 KiB random I/O over NVMe/TCP on loopback, lab target on a %d MiB memory namespace, in one JVM"
+            + " (%s %s, %d CPUs, %s transport); %d s warm-up, then %d runs of %d s: median [min – max].%n%n",
+        NAMESPACE_BYTES >> 20, System.getProperty("java.vm.name"), System.getProperty("java.version"),
+        rt.availableProcessors(), Epoll.isAvailable() ? "epoll" : "NIO", warmup, runs, seconds)
+        + "Latency is from the submit call to the completion callback: initiator, loopback TCP both ways and the"
+        + " target with its memory copy; nothing is subtracted.\n\n"
+        + "| path | workload | QD | IOPS | process CPU (cores) | IOPS per process core | initiator CPU (cores)"
+        + " | IOPS per initiator core | p50 µs | p99 µs | p99.9 µs |\n"
+        + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
+  }
+
+  private static String row(Case c, List<Sample> s) {
+    return String.format("| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |", c.path(),
+        c.write() ? "randwrite" : "randread", c.qd(),
+        stat(s, Sample::iops, "%,.0f"), stat(s, Sample::processCores, "%.2f"),
+        stat(s, Sample::iopsPerProcessCore, "%,.0f"), stat(s, Sample::initiatorCores, "%.2f"),
+        stat(s, Sample::iopsPerInitiatorCore, "%,.0f"), stat(s, x -> x.micros(50), "%.1f"),
+        stat(s, x -> x.micros(99), "%.1f"), stat(s, x -> x.micros(99.9), "%.1f"));
+  }
+
+  private static String stat(List<Sample> samples, ToDoubleFunction<Sample> f, String format) {
+    double[] v = samples.stream().mapToDouble(f).sorted().toArray();
+    double median = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    return String.format(format + " [" + format + " – " + format + "]", median, v[0], v[v.length - 1]);
+  }
+}
