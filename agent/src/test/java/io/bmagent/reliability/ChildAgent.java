@@ -94,9 +94,14 @@ final class ChildAgent implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     channel.shutdownNow();
-    channel.awaitTermination(5, TimeUnit.SECONDS);
-    kill();
+    process.destroyForcibly();
+    try {
+      channel.awaitTermination(5, TimeUnit.SECONDS);
+      kill();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

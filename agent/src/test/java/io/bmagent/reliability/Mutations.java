@@ -147,7 +147,7 @@ final class Mutations {
     return "req-" + (nextRequest++);
   }
 
-  private Mutation start() {
+  Mutation start() {
     StartInstanceRequest req = StartInstanceRequest.newBuilder().setRequestId(requestId()).build();
     return power("start " + req.getRequestId(), ch -> instances(ch).startInstance(req), l -> {
       l.power = DesiredPower.DESIRED_POWER_ON;
