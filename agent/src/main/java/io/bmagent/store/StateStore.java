@@ -90,11 +90,7 @@ public final class StateStore implements AutoCloseable {
         connection.setAutoCommit(true);
       }
     } catch (SQLException e) {
-      if (isFull(e)) {
-        throw new StoreException("the state disk is full: cannot commit to " + file + " (" + e.getMessage() + ")",
-            e, true);
-      }
-      throw new StoreException("cannot commit to " + file + ": " + e.getMessage(), e);
+      throw new StoreException("cannot commit to " + file + ": " + e.getMessage(), e, isFull(e));
     } finally {
       lock.unlock();
     }
@@ -113,10 +109,10 @@ public final class StateStore implements AutoCloseable {
   }
 
   /**
-   * Whether a failed transaction failed for want of room. SQLite says SQLITE_FULL when the failing statement is
-   * the one that ran out; but it also rolls the transaction back by itself then, and when the page cache spilled
-   * during a statement that reported nothing, the first error the driver sees is a COMMIT with "no transaction is
-   * active". So a file system with no room left is taken as the reason too.
+   * Whether a failed transaction failed for want of room. SQLite rolls a transaction back by itself when it runs out
+   * of room, and through the driver the error that arrives is not always SQLITE_FULL: on a full tmpfs it is the
+   * COMMIT failing with "no transaction is active" (DiskFullTest). So a file system with no room left is taken as
+   * the reason too.
    */
   private boolean isFull(SQLException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {

@@ -1,7 +1,6 @@
 package io.bmagent.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.google.protobuf.Message;
@@ -36,6 +35,7 @@ class CrashTest {
 
   private static final int CYCLES = Integer.getInteger("bmagent.crash.cycles", 30);
   private static final long SECONDS = Long.getLong("bmagent.crash.seconds", 60);
+  private static final int MIN_CYCLES = Math.min(CYCLES, 3);
 
   @TempDir Path dir;
 
@@ -57,7 +57,8 @@ class CrashTest {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
       int cycles = 0;
       Map<String, Integer> acknowledgedByKind = new TreeMap<>();
-      while (cycles < CYCLES && System.nanoTime() < deadline) {
+      // A few cycles whatever the time they take, so that a slow machine still tests something and never fails.
+      while (cycles < CYCLES && (cycles < MIN_CYCLES || System.nanoTime() < deadline)) {
         ChildAgent agent = ChildAgent.start(state, log);
         pending = resolve(agent, pending, ledger);
         ledger.verify(agent.channel);
@@ -89,7 +90,6 @@ class CrashTest {
       }
       System.out.printf("CrashTest: %d kill cycles, acknowledged mutations by kind: %s%n", cycles,
           acknowledgedByKind);
-      assertTrue(cycles >= Math.min(CYCLES, 3), "too few cycles to mean anything: " + cycles);
 
       try (ChildAgent agent = ChildAgent.start(state, log)) {
         resolve(agent, pending, ledger);

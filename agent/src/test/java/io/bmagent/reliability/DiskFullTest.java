@@ -60,6 +60,7 @@ class DiskFullTest {
           }
         }
         assertTrue(refused != null, "2 MiB never filled up");
+        System.out.println("DiskFullTest: batch " + acknowledged + " refused: " + refused.getStatus());
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, refused.getStatus().getCode(), refused.getMessage());
         assertTrue(refused.getStatus().getDescription().contains("state disk is full"), refused.getMessage());
 
