@@ -47,7 +47,12 @@ final class ChildAgent implements AutoCloseable {
         "--card-option", "underlay=127.0.0.1", "--card-option", "underlay-port=0"))
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     ChildAgent agent = new ChildAgent(p, log, port);
-    agent.awaitServing();
+    try {
+      agent.awaitServing();
+    } catch (AssertionError | InterruptedException | RuntimeException e) {
+      agent.close();
+      throw e;
+    }
     return agent;
   }
 

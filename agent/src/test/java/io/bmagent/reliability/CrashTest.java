@@ -59,32 +59,33 @@ class CrashTest {
       Map<String, Integer> acknowledgedByKind = new TreeMap<>();
       // A few cycles whatever the time they take, so that a slow machine still tests something and never fails.
       while (cycles < CYCLES && (cycles < MIN_CYCLES || System.nanoTime() < deadline)) {
-        ChildAgent agent = ChildAgent.start(state, log);
-        pending = resolve(agent, pending, ledger);
-        ledger.verify(agent.channel);
-        Thread killer = killAfter(agent, 100 + random.nextInt(1200));
-        while (agent.alive()) {
-          Mutation m = pending != null ? pending : mutations.next(ledger);
-          pending = null;
-          Outcome o = send(agent, m);
-          if (o == Outcome.ACKNOWLEDGED) {
-            m.onAck().accept(ledger, lastReply);
-            acknowledgedByKind.merge(m.name().split(" ")[0], 1, Integer::sum);
-            if (m.name().startsWith("start") || m.name().startsWith("stop") || m.name().startsWith("reboot")) {
-              lastPower = m;
+        // Closed even when an assertion fails, so that no agent outlives the test.
+        try (ChildAgent agent = ChildAgent.start(state, log)) {
+          pending = resolve(agent, pending, ledger);
+          ledger.verify(agent.channel);
+          Thread killer = killAfter(agent, 100 + random.nextInt(1200));
+          while (agent.alive()) {
+            Mutation m = pending != null ? pending : mutations.next(ledger);
+            pending = null;
+            Outcome o = send(agent, m);
+            if (o == Outcome.ACKNOWLEDGED) {
+              m.onAck().accept(ledger, lastReply);
+              acknowledgedByKind.merge(m.name().split(" ")[0], 1, Integer::sum);
+              if (m.name().startsWith("start") || m.name().startsWith("stop") || m.name().startsWith("reboot")) {
+                lastPower = m;
+              }
+            } else if (o == Outcome.IN_DOUBT) {
+              pending = m;
+              continue;
             }
-          } else if (o == Outcome.IN_DOUBT) {
-            pending = m;
-            continue;
+            // A control plane that lost an OK sends the request again: it must answer OK and not act twice.
+            if (lastPower != null && random.nextInt(10) == 0 && send(agent, lastPower) == Outcome.ACKNOWLEDGED) {
+              assertEquals(ledger.instanceGeneration, ((Instance) lastReply).getGeneration(),
+                  "a retried " + lastPower + " acted again");
+            }
           }
-          // A control plane that lost an OK sends the request again: it must answer OK and not act twice.
-          if (lastPower != null && random.nextInt(10) == 0 && send(agent, lastPower) == Outcome.ACKNOWLEDGED) {
-            assertEquals(ledger.instanceGeneration, ((Instance) lastReply).getGeneration(),
-                "a retried " + lastPower + " acted again");
-          }
+          killer.join();
         }
-        killer.join();
-        agent.close();
         cycles++;
         assertIntact(state);
       }
