@@ -19,6 +19,15 @@ import java.util.logging.Logger;
 final class Errors {
 
   static final String DOMAIN = "bmagent";
+
+  /*
+   * A refusal travels in HTTP/2 trailers (grpc-message and grpc-status-details-bin), and clients drop a response
+   * whose headers exceed 8 KiB by default, turning it into INTERNAL. Messages quote what the client sent, which may
+   * be a megabyte-long or binary string, so the text is cut and reduced to printable ASCII: at most about 6 KiB.
+   */
+  private static final int MAX_MESSAGE = 512;
+  private static final int MAX_DETAIL = 128;
+  private static final int MAX_VIOLATIONS = 10;
   private static final Logger log = Logger.getLogger(Errors.class.getName());
 
   private Errors() {}
@@ -57,9 +66,9 @@ final class Errors {
     return switch (e.code()) {
       case INVALID_ARGUMENT -> {
         BadRequest.Builder br = BadRequest.newBuilder();
-        for (FieldViolation v : e.violations()) {
+        for (FieldViolation v : e.violations().subList(0, Math.min(MAX_VIOLATIONS, e.violations().size()))) {
           br.addFieldViolations(BadRequest.FieldViolation.newBuilder()
-              .setField(v.field()).setDescription(v.description()));
+              .setField(bounded(v.field(), MAX_DETAIL)).setDescription(bounded(v.description(), MAX_DETAIL)));
         }
         yield status(Code.INVALID_ARGUMENT, e.getMessage(), Any.pack(br.build()));
       }
@@ -73,8 +82,19 @@ final class Errors {
     };
   }
 
+  /** Printable ASCII only, at most {@code max} characters plus a marker when cut. */
+  static String bounded(String text, int max) {
+    StringBuilder b = new StringBuilder(Math.min(text.length(), max) + 16);
+    for (int i = 0; i < text.length() && b.length() < max; i++) {
+      char c = text.charAt(i);
+      b.append(c >= 0x20 && c < 0x7f ? c : '?');
+    }
+    return text.length() > max ? b.append("...(cut)").toString() : b.toString();
+  }
+
   private static StatusRuntimeException status(Code code, String message, Any detail) {
-    com.google.rpc.Status.Builder s = com.google.rpc.Status.newBuilder().setCode(code.getNumber()).setMessage(message);
+    com.google.rpc.Status.Builder s = com.google.rpc.Status.newBuilder().setCode(code.getNumber())
+        .setMessage(bounded(message, MAX_MESSAGE));
     if (detail != null) {
       s.addDetails(detail);
     }

@@ -14,6 +14,7 @@ import io.bmagent.api.v1.ThawVolumesRequest;
 import io.bmagent.api.v1.ThawVolumesResponse;
 import io.bmagent.api.v1.Volume;
 import io.bmagent.api.v1.VolumeServiceGrpc;
+import io.bmagent.domain.DomainException;
 import io.bmagent.domain.VolumeManager;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
@@ -58,6 +59,10 @@ public final class VolumeApi extends VolumeServiceGrpc.VolumeServiceImplBase {
   @Override
   public void freezeVolumes(FreezeVolumesRequest req, StreamObserver<FreezeVolumesResponse> out) {
     Errors.unary(out, () -> {
+      // Durations.toMillis throws on a malformed Duration (nanos out of range, mixed signs): refuse it first.
+      if (req.hasTimeout() && !Durations.isValid(req.getTimeout())) {
+        throw DomainException.invalid("timeout", "is not a valid google.protobuf.Duration");
+      }
       Duration timeout = req.hasTimeout() ? Duration.ofMillis(Durations.toMillis(req.getTimeout())) : null;
       Instant until = volumes.freeze(req.getVolumeIdsList(), timeout);
       return FreezeVolumesResponse.newBuilder()

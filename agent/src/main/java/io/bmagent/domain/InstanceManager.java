@@ -1,6 +1,7 @@
 package io.bmagent.domain;
 
 import com.google.protobuf.Duration;
+import com.google.protobuf.util.Durations;
 import com.google.protobuf.util.Timestamps;
 import io.bmagent.api.v1.BootDisk;
 import io.bmagent.api.v1.DesiredPower;
@@ -141,6 +142,11 @@ public final class InstanceManager {
   }
 
   public InstanceRecord stop(String requestId, long generation, boolean force, Duration timeout) {
+    // Seconds are checked before they are scaled: a huge value would overflow into the allowed range.
+    if (timeout != null && (!Durations.isValid(timeout) || timeout.getSeconds() < 0
+        || timeout.getSeconds() > MAX_STOP_TIMEOUT_MS / 1000)) {
+      throw DomainException.invalid("graceful_timeout", "must be 0..1h");
+    }
     long ms = timeout == null || (timeout.getSeconds() == 0 && timeout.getNanos() == 0)
         ? DEFAULT_STOP_TIMEOUT_MS : timeout.getSeconds() * 1000 + timeout.getNanos() / 1_000_000;
     if (ms < 0 || ms > MAX_STOP_TIMEOUT_MS) {

@@ -121,6 +121,11 @@ public final class StateHolder {
           return o;
         });
       } catch (StoreException e) {
+        if (e.diskFull()) {
+          // Not UNAVAILABLE: the agent is up and reads work; the change waits for an operator to free space.
+          throw DomainException.exhausted("the agent's state disk is full; the change was not made: "
+              + e.getMessage());
+        }
         throw DomainException.unavailable("the agent cannot commit to its state store: " + e.getMessage());
       }
       current = outcome.state();

@@ -9,6 +9,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.locks.ReentrantLock;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * The SQLite file under the state directory. One connection serves every transaction, one at a time: the agent has
@@ -21,6 +23,9 @@ public final class StateStore implements AutoCloseable {
   public interface Work<T> {
     T run(Transaction tx) throws SQLException;
   }
+
+  /** Below this much room on the state disk a failed commit is reported as a full disk: a few WAL frames. */
+  private static final long MIN_FREE_BYTES = 64 * 1024;
 
   private final Path file;
   private final Connection connection;
@@ -79,15 +84,48 @@ public final class StateStore implements AutoCloseable {
         connection.commit();
         return result;
       } catch (SQLException | RuntimeException e) {
-        connection.rollback();
+        rollback(e);
         throw e;
       } finally {
         connection.setAutoCommit(true);
       }
     } catch (SQLException e) {
-      throw new StoreException("cannot commit to " + file + ": " + e.getMessage(), e);
+      throw new StoreException("cannot commit to " + file + ": " + e.getMessage(), e, isFull(e));
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * Rolls back after a failure without hiding it: SQLite rolls the transaction back by itself on some errors (a full
+   * disk among them), and the ROLLBACK that then fails must not replace the error that says why.
+   */
+  private void rollback(Exception cause) {
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  /**
+   * Whether a failed transaction failed for want of room. SQLite rolls a transaction back by itself when it runs out
+   * of room, and through the driver the error that arrives is not always SQLITE_FULL: on a full tmpfs it is the
+   * COMMIT failing with "no transaction is active" (DiskFullTest). So a file system with no room left is taken as
+   * the reason too.
+   */
+  private boolean isFull(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      // The primary result code is the low byte of an extended one.
+      if (t instanceof SQLiteException s && (s.getResultCode().code & 0xff) == SQLiteErrorCode.SQLITE_FULL.code) {
+        return true;
+      }
+    }
+    try {
+      return Files.getFileStore(file).getUsableSpace() < MIN_FREE_BYTES;
+    } catch (IOException io) {
+      e.addSuppressed(io);
+      return false;
     }
   }
 
