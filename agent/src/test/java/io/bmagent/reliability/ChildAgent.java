@@ -43,7 +43,7 @@ final class ChildAgent implements AutoCloseable {
     Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
         "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--card=soft",
-        "--state-dir", stateDir.toString(), "--listen", "127.0.0.1:" + port,
+        "--state-dir", stateDir.toString(), "--listen", "127.0.0.1:" + port, "--metrics-listen", "127.0.0.1:0",
         "--card-option", "underlay=127.0.0.1", "--card-option", "underlay-port=0"))
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     ChildAgent agent = new ChildAgent(p, log, port);

@@ -108,9 +108,13 @@ class LoadTest {
       // Clients that never read share a channel with a small HTTP/2 window, so the server feels them at once.
       ManagedChannel stuckChannel = NettyChannelBuilder.forAddress("127.0.0.1", f.agent.port()).usePlaintext()
           .flowControlWindow(4096).build();
+      // The agent serves at most 100 calls per connection, so 150 filtered watches need two connections of their own.
+      ManagedChannel filteredA = NettyChannelBuilder.forAddress("127.0.0.1", f.agent.port()).usePlaintext().build();
+      ManagedChannel filteredB = NettyChannelBuilder.forAddress("127.0.0.1", f.agent.port()).usePlaintext().build();
       try {
         List<Watcher> fast = watchers(f.channel, 10, List.of(), true);
-        List<Watcher> filtered = watchers(f.channel, 150, List.of("volume"), true);
+        List<Watcher> filtered = new ArrayList<>(watchers(filteredA, 75, List.of("volume"), true));
+        filtered.addAll(watchers(filteredB, 75, List.of("volume"), true));
         List<Watcher> stuck = watchers(stuckChannel, 40, List.of(), false);
         AgentFixture.awaitTrue(() -> f.agent.events().subscriberCount() == 200, "200 subscribers");
 
@@ -140,8 +144,10 @@ class LoadTest {
         filtered.forEach(Watcher::cancel);
         AgentFixture.awaitTrue(() -> f.agent.events().subscriberCount() == 0, "cancelled subscribers dropped");
       } finally {
-        stuckChannel.shutdownNow();
-        stuckChannel.awaitTermination(5, TimeUnit.SECONDS);
+        for (ManagedChannel ch : List.of(stuckChannel, filteredA, filteredB)) {
+          ch.shutdownNow();
+          ch.awaitTermination(5, TimeUnit.SECONDS);
+        }
       }
     }
     assertHeapBounded(heapBefore);
