@@ -76,7 +76,7 @@ class SoftCardPathLossTest {
       HostBlockDevice disk = card.hostDevice("vol-boot").orElseThrow();
       byte[] data = new byte[8 * BLOCK];
       new Random(3).nextBytes(data);
-      write(disk, 0, data);
+      HostIo.write(disk, 0, data);
       String resumePoint = resumePoint(f);
 
       target.stop();
@@ -93,13 +93,13 @@ class SoftCardPathLossTest {
           lost.getCause().getMessage());
       Condition failed = awaitVolume(f, VolumePhase.VOLUME_PHASE_DEGRADED, "PATH_FAILED");
       assertTrue(failed.getMessage().contains(NQN), failed.getMessage());
-      ExecutionException fast = assertThrows(ExecutionException.class, () -> read(disk, 0, 8));
+      ExecutionException fast = assertThrows(ExecutionException.class, () -> HostIo.read(disk, 0, 8));
       assertTrue(fast.getCause().getMessage().startsWith(expected), "new host I/O fails at once, naming the path");
 
       target.start();
       awaitVolume(f, VolumePhase.VOLUME_PHASE_ATTACHED, "ATTACHED");
       assertSame(disk, card.hostDevice("vol-boot").orElseThrow(), "the host keeps the same disk");
-      assertArrayEquals(data, read(disk, 0, 8), "the volume's data is there again");
+      assertArrayEquals(data, HostIo.read(disk, 0, 8), "the volume's data is there again");
       assertEquals(InstancePhase.INSTANCE_PHASE_RUNNING, f.awaitPhase(InstancePhase.INSTANCE_PHASE_RUNNING)
           .getStatus().getPhase(), "the host was never stopped");
 
@@ -158,26 +158,5 @@ class SoftCardPathLossTest {
 
   private static AgentServiceGrpc.AgentServiceBlockingStub stub(AgentFixture f) {
     return AgentServiceGrpc.newBlockingStub(f.channel).withDeadlineAfter(20, TimeUnit.SECONDS);
-  }
-
-  private static void write(HostBlockDevice disk, long lba, byte[] data) throws Exception {
-    ByteBuf buf = Unpooled.wrappedBuffer(data);
-    try {
-      disk.write(lba, data.length / BLOCK, buf).get(10, TimeUnit.SECONDS);
-    } finally {
-      buf.release();
-    }
-  }
-
-  private static byte[] read(HostBlockDevice disk, long lba, int blocks) throws Exception {
-    ByteBuf buf = Unpooled.buffer(blocks * BLOCK);
-    try {
-      disk.read(lba, blocks, buf).get(10, TimeUnit.SECONDS);
-      byte[] out = new byte[buf.readableBytes()];
-      buf.readBytes(out);
-      return out;
-    } finally {
-      buf.release();
-    }
   }
 }

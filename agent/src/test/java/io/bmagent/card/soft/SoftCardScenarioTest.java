@@ -68,15 +68,15 @@ class SoftCardScenarioTest {
 
       HostBlockDevice disk = card.hostDevice("vol-boot").orElseThrow();
       assertEquals("vol-boot", disk.serial());
-      assertArrayEquals(slice(image, 0, 8), read(disk, 0, 8), "the boot disk holds the image");
+      assertArrayEquals(slice(image, 0, 8), HostIo.read(disk, 0, 8), "the boot disk holds the image");
 
       byte[] before = pattern(1, 8);
-      write(disk, 16, before);
+      HostIo.write(disk, 16, before);
       f.volumes.freezeVolumes(FreezeVolumesRequest.newBuilder().addVolumeIds("vol-boot")
           .setTimeout(Durations.fromSeconds(30)).build());
       int snapshot = subsystem.snapshot(nsid);
       f.volumes.thawVolumes(ThawVolumesRequest.getDefaultInstance());
-      write(disk, 16, pattern(2, 8));
+      HostIo.write(disk, 16, pattern(2, 8));
 
       f.instances.stopInstance(StopInstanceRequest.newBuilder().setForce(true).build());
       f.awaitPhase(InstancePhase.INSTANCE_PHASE_STOPPED);
@@ -86,8 +86,8 @@ class SoftCardScenarioTest {
       f.awaitPhase(InstancePhase.INSTANCE_PHASE_RUNNING);
 
       HostBlockDevice after = card.hostDevice("vol-boot").orElseThrow();
-      assertArrayEquals(before, read(after, 16, 8), "reads the snapshot's data, not what came after");
-      assertArrayEquals(slice(image, 0, 8), read(after, 0, 8));
+      assertArrayEquals(before, HostIo.read(after, 16, 8), "reads the snapshot's data, not what came after");
+      assertArrayEquals(slice(image, 0, 8), HostIo.read(after, 0, 8));
     } finally {
       target.close();
     }
@@ -103,26 +103,5 @@ class SoftCardScenarioTest {
     byte[] out = new byte[blocks * BLOCK];
     System.arraycopy(b, block * BLOCK, out, 0, out.length);
     return out;
-  }
-
-  private static void write(HostBlockDevice disk, long lba, byte[] data) throws Exception {
-    ByteBuf buf = Unpooled.wrappedBuffer(data);
-    try {
-      disk.write(lba, data.length / BLOCK, buf).get(10, TimeUnit.SECONDS);
-    } finally {
-      buf.release();
-    }
-  }
-
-  private static byte[] read(HostBlockDevice disk, long lba, int blocks) throws Exception {
-    ByteBuf buf = Unpooled.buffer(blocks * BLOCK);
-    try {
-      disk.read(lba, blocks, buf).get(10, TimeUnit.SECONDS);
-      byte[] out = new byte[buf.readableBytes()];
-      buf.readBytes(out);
-      return out;
-    } finally {
-      buf.release();
-    }
   }
 }
