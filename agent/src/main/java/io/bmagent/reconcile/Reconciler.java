@@ -183,6 +183,10 @@ public final class Reconciler implements AutoCloseable {
   }
 
   private synchronized void trigger(EnumSet<Target> targets) {
+    // A card event or a retry can arrive while the agent closes; there is nothing left to reconcile for.
+    if (thread.isShutdown()) {
+      return;
+    }
     dirty.addAll(targets);
     if (!scheduled) {
       scheduled = true;
@@ -249,7 +253,9 @@ public final class Reconciler implements AutoCloseable {
     if (n == 1) {
       log.info(() -> "reconcile " + t + " failed: " + e.getMessage() + "; retrying with backoff");
     }
-    thread.schedule(() -> trigger(EnumSet.of(t, Target.HOST_UP)), delay.toMillis(), TimeUnit.MILLISECONDS);
+    if (!thread.isShutdown()) {
+      thread.schedule(() -> trigger(EnumSet.of(t, Target.HOST_UP)), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
   }
 
   @Override
