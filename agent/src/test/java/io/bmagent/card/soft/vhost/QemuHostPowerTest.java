@@ -6,19 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.util.Durations;
 import io.bmagent.api.v1.BootDisk;
-import io.bmagent.api.v1.DeviceType;
 import io.bmagent.api.v1.InstancePhase;
-import io.bmagent.api.v1.NvmeofTarget;
 import io.bmagent.api.v1.ProvisionInstanceRequest;
 import io.bmagent.api.v1.RebootInstanceRequest;
 import io.bmagent.api.v1.StopInstanceRequest;
-import io.bmagent.api.v1.VolumeRole;
 import io.bmagent.api.v1.VolumeSpec;
 import io.bmagent.card.soft.SoftCard;
 import io.bmagent.card.soft.SoftCardProvider;
-import io.bmagent.lab.target.NvmeTcpTarget;
-import io.bmagent.lab.target.Subsystem;
-import io.bmagent.lab.target.TargetOptions;
 import io.bmagent.testing.AgentFixture;
 import io.bmagent.testing.Specs;
 import java.io.IOException;
@@ -38,7 +32,6 @@ class QemuHostPowerTest {
 
   static final String NQN = "nqn.2026-11.io.bmagent:power";
   static final String VOLUME = "vol-power";
-  static final int BLOCK = 4096;
 
   @TempDir Path dir;
 
@@ -47,21 +40,12 @@ class QemuHostPowerTest {
     Guest.assumeAvailable();
     Path image = dir.resolve("image");
     Guest.build(image);
-    NvmeTcpTarget target = new NvmeTcpTarget(new TargetOptions().port(0));
-    Subsystem subsystem = target.addSubsystem(NQN);
-    Path rootfs = image.resolve("rootfs.img");
-    int nsid = subsystem.cloneImage(rootfs, BLOCK);
-    int port = target.start();
+    GuestDisk bootDisk = GuestDisk.serve(image.resolve("rootfs.img"), NQN, VOLUME);
     SoftCard card = (SoftCard) new SoftCardProvider().open(Map.of("underlay", "127.0.0.1", "underlay-port", "0",
         "vhost-user-dir", dir.resolve("vhost").toString(), "host-vhost-user", dir.resolve("nic.sock").toString(),
         "host-qemu", image.toString()));
     try (AgentFixture f = new AgentFixture(dir.resolve("state"), card)) {
-      VolumeSpec boot = Specs.volume(VOLUME, VolumeRole.VOLUME_ROLE_BOOT).toBuilder()
-          .setDeviceType(DeviceType.DEVICE_TYPE_VIRTIO_BLK)
-          .setTarget(NvmeofTarget.newBuilder().setTransport(io.bmagent.api.v1.Transport.TRANSPORT_TCP)
-              .setAddress("127.0.0.1").setServiceId(Integer.toString(port)).setSubsystemNqn(NQN)
-              .setNamespaceId(nsid))
-          .setSizeBytes(Files.size(rootfs)).setBlockSize(BLOCK).build();
+      VolumeSpec boot = bootDisk.spec;
       long start = System.nanoTime();
       f.instances.provisionInstance(ProvisionInstanceRequest.newBuilder().setInstanceId("i-power")
           .setSpec(Specs.instance().toBuilder().setBootDisk(BootDisk.newBuilder().setCloudVolume(boot)))
@@ -91,7 +75,7 @@ class QemuHostPowerTest {
           TimeUnit.NANOSECONDS.toMillis(booted - start), TimeUnit.NANOSECONDS.toMillis(rebooted - booted),
           TimeUnit.NANOSECONDS.toMillis(stopped - rebooted));
     } finally {
-      target.close();
+      bootDisk.close();
     }
   }
 

@@ -4,24 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bmagent.api.v1.BootDisk;
-import io.bmagent.api.v1.DeviceType;
 import io.bmagent.api.v1.InstancePhase;
-import io.bmagent.api.v1.NvmeofTarget;
 import io.bmagent.api.v1.ProvisionInstanceRequest;
-import io.bmagent.api.v1.VolumeRole;
 import io.bmagent.api.v1.VolumeSpec;
 import io.bmagent.card.soft.SoftCard;
 import io.bmagent.card.soft.SoftCardProvider;
 import io.bmagent.card.soft.storage.HostBlockDevice;
-import io.bmagent.lab.target.NvmeTcpTarget;
-import io.bmagent.lab.target.Subsystem;
-import io.bmagent.lab.target.TargetOptions;
 import io.bmagent.testing.AgentFixture;
 import io.bmagent.testing.Specs;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -52,20 +45,11 @@ class VhostUserBlkGuestTest {
     Guest.assumeAvailable();
     Path image = dir.resolve("image");
     Guest.build(image);
-    NvmeTcpTarget target = new NvmeTcpTarget(new TargetOptions().port(0));
-    Subsystem subsystem = target.addSubsystem(NQN);
-    Path rootfs = image.resolve("rootfs.img");
-    int nsid = subsystem.cloneImage(rootfs, BLOCK);
-    int port = target.start();
+    GuestDisk bootDisk = GuestDisk.serve(image.resolve("rootfs.img"), NQN, VOLUME);
     SoftCard card = (SoftCard) new SoftCardProvider().open(Map.of("underlay", "127.0.0.1", "underlay-port", "0",
         "vhost-user-dir", dir.resolve("vhost").toString(), "host-vhost-user", dir.resolve("nic.sock").toString()));
     try (AgentFixture f = new AgentFixture(dir.resolve("state"), card)) {
-      VolumeSpec boot = Specs.volume(VOLUME, VolumeRole.VOLUME_ROLE_BOOT).toBuilder()
-          .setDeviceType(DeviceType.DEVICE_TYPE_VIRTIO_BLK)
-          .setTarget(NvmeofTarget.newBuilder().setTransport(io.bmagent.api.v1.Transport.TRANSPORT_TCP)
-              .setAddress("127.0.0.1").setServiceId(Integer.toString(port)).setSubsystemNqn(NQN)
-              .setNamespaceId(nsid))
-          .setSizeBytes(Files.size(rootfs)).setBlockSize(BLOCK).build();
+      VolumeSpec boot = bootDisk.spec;
       f.instances.provisionInstance(ProvisionInstanceRequest.newBuilder().setInstanceId("i-guest")
           .setSpec(Specs.instance().toBuilder().setBootDisk(BootDisk.newBuilder().setCloudVolume(boot)))
           .setStartAfterProvisioning(true).build());
@@ -92,7 +76,7 @@ class VhostUserBlkGuestTest {
       String marker = "written by the guest through vhost-user-blk\n";
       assertEquals(marker, read(disk, MARKER_BLOCK).substring(0, marker.length()), "the guest's write reached the volume");
     } finally {
-      target.close();
+      bootDisk.close();
     }
   }
 
