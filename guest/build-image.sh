@@ -71,14 +71,16 @@ dd if=/dev/vda of=/dev/null bs=1M count=32 2>/dev/null
 echo "BMGUEST read 32 MiB in $(awk -v t0="$t0" '{print $1 - t0}' /proc/uptime) s"
 echo "written by the guest through vhost-user-blk" | dd of=/dev/vda bs=4096 seek=15360 conv=fsync 2>/dev/null
 sync
-echo "BMGUEST-DONE uptime=$(cut -d' ' -f1 /proc/uptime)"
 # The ACPI power button (QEMU's system_powerdown, the card's graceful stop) shuts down cleanly: any event
-# from the button's input device, then sync and power off. Otherwise the host stays up.
+# from the button's input device, then sync and power off. Otherwise the host stays up. The device is opened
+# here, before DONE, so that a press that follows DONE at once is queued for the reader, not lost.
 for e in /sys/class/input/event*; do
   if [ "$(cat "$e/device/name")" = "Power Button" ]; then
-    (dd if="/dev/input/${e##*/}" bs=24 count=1 >/dev/null 2>&1; echo "BMGUEST power button"; sync; poweroff -f) &
+    exec 3<"/dev/input/${e##*/}"
+    (dd bs=24 count=1 <&3 >/dev/null 2>&1; echo "BMGUEST power button"; sync; poweroff -f) &
   fi
 done
+echo "BMGUEST-DONE uptime=$(cut -d' ' -f1 /proc/uptime)"
 while true; do sleep 3600; done
 INIT
 chmod 755 "$root/sbin/init"
