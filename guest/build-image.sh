@@ -4,9 +4,12 @@
 #                          switches to it (Debian's cloud kernel builds virtio as modules)
 #   OUT/rootfs.img         an ext4 root file system (busybox) whose /sbin/init reports on the serial console
 #   OUT/vmlinuz            the kernel
-# Needs busybox-static, e2fsprogs, cpio and linux-image-cloud-amd64. Usage: build-image.sh OUT
+#   SCRIPT                 optional: copied to /etc/bmtest.sh, which init runs before it reports DONE (a test's
+#                          own work in the guest: a write loop, pings)
+# Needs busybox-static, e2fsprogs, cpio and linux-image-cloud-amd64. Usage: build-image.sh OUT [SCRIPT]
 set -eu
 out=$1
+script=${2:-}
 kernel=$(ls /boot/vmlinuz-*-cloud-amd64 | sort -V | tail -n 1)
 version=${kernel#/boot/vmlinuz-}
 modules=/lib/modules/$version/kernel
@@ -71,6 +74,11 @@ dd if=/dev/vda of=/dev/null bs=1M count=32 2>/dev/null
 echo "BMGUEST read 32 MiB in $(awk -v t0="$t0" '{print $1 - t0}' /proc/uptime) s"
 echo "written by the guest through vhost-user-blk" | dd of=/dev/vda bs=4096 seek=15360 conv=fsync 2>/dev/null
 sync
+# Data disks, in attachment order after the boot disk.
+for d in /sys/block/vd[b-z]; do
+  [ -e "$d" ] && echo "BMGUEST data ${d##*/} serial=$(cat "$d/serial") size=$(cat "$d/size")"
+done
+[ -x /etc/bmtest.sh ] && /etc/bmtest.sh
 # The ACPI power button (QEMU's system_powerdown, the card's graceful stop) shuts down cleanly: any event
 # from the button's input device, then sync and power off. Otherwise the host stays up. The device is opened
 # here, before DONE, so that a press that follows DONE at once is queued for the reader, not lost.
@@ -91,6 +99,10 @@ case "$1" in
 esac
 DHCP
 chmod 755 "$root/etc/udhcpc.sh"
+if [ -n "$script" ]; then
+  cp "$script" "$root/etc/bmtest.sh"
+  chmod 755 "$root/etc/bmtest.sh"
+fi
 # 60 MiB of file system in a 64 MiB image: the last 4 MiB are free for the raw marker.
 truncate -s 64M "$out/rootfs.img"
 mke2fs -q -F -t ext4 -b 4096 -d "$root" "$out/rootfs.img" 15360

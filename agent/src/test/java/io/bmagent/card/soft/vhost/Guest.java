@@ -47,7 +47,19 @@ final class Guest {
 
   /** Builds kernel, initramfs and root file system image into {@code dir}. */
   static void build(Path dir) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("sh", SCRIPT.toString(), dir.toString()).redirectErrorStream(true).start();
+    build(dir, null);
+  }
+
+  /** As {@link #build(Path)}, with {@code testScript} (unless null) run by the guest's init before it reports DONE. */
+  static void build(Path dir, String testScript) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("sh", SCRIPT.toString(), dir.toString()));
+    if (testScript != null) {
+      Files.createDirectories(dir);
+      Path script = dir.resolve("bmtest.sh");
+      Files.writeString(script, "#!/bin/sh\n" + testScript);
+      cmd.add(script.toString());
+    }
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IOException("build-image.sh failed: " + output);
