@@ -168,7 +168,8 @@ public final class InstanceManager {
         return new StateHolder.Outcome<>(cur, rec);
       }
       InstanceRecord.Builder next = rec.toBuilder()
-          .setInstance(inst.toBuilder().setDesiredPower(desired).setGeneration(inst.getGeneration() + 1));
+          .setInstance(inst.toBuilder().setDesiredPower(desired).setGeneration(inst.getGeneration() + 1))
+          .setStoppedByHost(false);
       if (timeoutMs != null) {
         next.setStopForce(force).setStopTimeoutMs(timeoutMs);
       }
@@ -252,6 +253,26 @@ public final class InstanceManager {
       Instance inst = rec.getInstance();
       change.record(ResourceKind.INSTANCE, inst.getInstanceId(), inst.getGeneration(), rec);
       return new StateHolder.Outcome<>(cur.withInstance(Optional.of(rec)), null);
+    });
+  }
+
+  /**
+   * Records that the host's operating system powered the host off by itself: the instance is stopped, as a cloud
+   * instance is after its OS shut down, instead of being powered on again. Returns the new generation, or 0 when
+   * there was nothing to stop.
+   */
+  public long recordStoppedByHost() {
+    return state.apply((cur, change, tx) -> {
+      if (cur.instance().isEmpty()
+          || cur.instance().get().getInstance().getDesiredPower() != DesiredPower.DESIRED_POWER_ON) {
+        return new StateHolder.Outcome<>(cur, 0L);
+      }
+      InstanceRecord rec = cur.instance().get();
+      Instance inst = rec.getInstance();
+      InstanceRecord next = rec.toBuilder().setStoppedByHost(true).setStopForce(false).setStopTimeoutMs(0)
+          .setInstance(inst.toBuilder().setDesiredPower(DesiredPower.DESIRED_POWER_OFF)
+              .setGeneration(inst.getGeneration() + 1)).build();
+      return new StateHolder.Outcome<>(save(cur, change, next).state(), next.getInstance().getGeneration());
     });
   }
 

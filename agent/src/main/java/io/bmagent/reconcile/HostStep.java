@@ -9,6 +9,7 @@ import io.bmagent.store.v1.InstanceRecord;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 /** Drives the host's power: down before devices change, up once they are in place, and resets for reboots. */
 final class HostStep {
@@ -18,17 +19,46 @@ final class HostStep {
   private final Card card;
   private final StatusBook book;
   private final LongConsumer rebootsDone;
+  private final LongSupplier stoppedByHost;
+  /** Desired states older than this generation were overtaken by the host stopping itself in this pass. */
+  private long staleBelow;
 
-  HostStep(Card card, StatusBook book, LongConsumer rebootsDone) {
+  /**
+   * @param stoppedByHost records durably that the host powered itself off and returns the instance's new
+   *     generation
+   */
+  HostStep(Card card, StatusBook book, LongConsumer rebootsDone, LongSupplier stoppedByHost) {
     this.card = card;
     this.book = book;
     this.rebootsDone = rebootsDone;
+    this.stoppedByHost = stoppedByHost;
+  }
+
+  /**
+   * Reads the power and notices the host going off by itself: on when last seen, off now, and nobody here turned
+   * it off. That is the host's OS shutting down (a guest's poweroff), and the instance stops rather than being
+   * powered on again behind the user's back.
+   */
+  private PowerState observe(Optional<InstanceRecord> rec) {
+    PowerState power = card.host().state();
+    if (power == PowerState.OFF && book.power() == PowerState.ON && rec.isPresent()
+        && rec.get().getInstance().getDesiredPower() == DesiredPower.DESIRED_POWER_ON) {
+      staleBelow = Math.max(staleBelow, stoppedByHost.getAsLong());
+    }
+    book.power(power);
+    return power;
+  }
+
+  private boolean stale(Optional<InstanceRecord> rec) {
+    return rec.isPresent() && rec.get().getInstance().getGeneration() < staleBelow;
   }
 
   void down(DesiredState desired) {
-    PowerState power = card.host().state();
-    book.power(power);
     Optional<InstanceRecord> rec = desired.instance();
+    PowerState power = observe(rec);
+    if (stale(rec)) {
+      return;
+    }
     boolean wantOff = rec.isEmpty() || rec.get().getInstance().getDesiredPower() != DesiredPower.DESIRED_POWER_ON;
     if (wantOff && power != PowerState.OFF) {
       rec.ifPresent(r -> status(r, "STOPPING", false, "STOPPING", "host is being powered off"));
@@ -48,14 +78,18 @@ final class HostStep {
     if (desired.instance().isEmpty()) {
       return;
     }
+    PowerState power = observe(desired.instance());
+    if (stale(desired.instance())) {
+      return;
+    }
     InstanceRecord rec = desired.instance().get();
     Instance inst = rec.getInstance();
-    PowerState power = card.host().state();
-    book.power(power);
     if (inst.getDesiredPower() != DesiredPower.DESIRED_POWER_ON) {
-      if (power == PowerState.OFF) {
-        status(rec, devicesReady ? "STOPPED" : "PROVISIONING", devicesReady, devicesReady ? "STOPPED"
-            : "DEVICES_PENDING", devicesReady ? "host is off" : "devices are being put in place");
+      if (power == PowerState.OFF && !devicesReady) {
+        status(rec, "PROVISIONING", false, "DEVICES_PENDING", "devices are being put in place");
+      } else if (power == PowerState.OFF) {
+        status(rec, "STOPPED", true, rec.getStoppedByHost() ? "STOPPED_BY_HOST" : "STOPPED",
+            rec.getStoppedByHost() ? "the host's operating system shut it down" : "host is off");
       }
       return;
     }

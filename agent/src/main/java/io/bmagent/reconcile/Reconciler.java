@@ -73,7 +73,7 @@ public final class Reconciler implements AutoCloseable {
       worker = t;
       return t;
     });
-    this.host = new HostStep(card, book, instances::recordRebootsDone);
+    this.host = new HostStep(card, book, instances::recordRebootsDone, instances::recordStoppedByHost);
     this.storage = new StorageStep(card, book, hostNqn);
     this.network = new NetworkStep(card, book);
     this.policy = new PolicyStep(card, book);

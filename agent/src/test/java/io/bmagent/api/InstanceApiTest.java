@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bmagent.api.v1.BootDisk;
 import io.bmagent.api.v1.DeprovisionInstanceRequest;
+import io.bmagent.api.v1.DesiredPower;
 import io.bmagent.api.v1.GetInstanceRequest;
 import io.bmagent.api.v1.Image;
 import io.bmagent.api.v1.ImageKind;
@@ -134,6 +135,29 @@ class InstanceApiTest {
     assertEquals(1, card.calls.get("reset"), "a retried reboot request resets once");
     assertEquals(Status.Code.ALREADY_EXISTS, code(() -> f.instances.stopInstance(
         StopInstanceRequest.newBuilder().setRequestId("r-1").build())));
+  }
+
+  @Test
+  void aHostThatPowersItselfOffStaysStoppedUntilStarted() throws Exception {
+    f.instances.provisionInstance(Specs.provision(true));
+    Instance running = f.awaitPhase(InstancePhase.INSTANCE_PHASE_RUNNING);
+    card.hostPowersItselfOff();
+    Instance stopped = f.awaitPhase(InstancePhase.INSTANCE_PHASE_STOPPED);
+    assertEquals(DesiredPower.DESIRED_POWER_OFF, stopped.getDesiredPower());
+    assertEquals(running.getGeneration() + 1, stopped.getGeneration());
+    assertTrue(stopped.getStatus().getCommon().getConditionsList().stream()
+        .anyMatch(c -> c.getReason().equals("STOPPED_BY_HOST")), stopped::toString);
+    assertEquals(1, card.calls.get("powerOn"), "not powered on behind the user's back");
+
+    f.close();
+    f = new AgentFixture(dir, card);
+    assertEquals(DesiredPower.DESIRED_POWER_OFF, f.awaitPhase(InstancePhase.INSTANCE_PHASE_STOPPED)
+        .getDesiredPower(), "the stop is durable");
+    f.instances.startInstance(StartInstanceRequest.getDefaultInstance());
+    Instance again = f.awaitPhase(InstancePhase.INSTANCE_PHASE_RUNNING);
+    assertTrue(again.getStatus().getCommon().getConditionsList().stream()
+        .noneMatch(c -> c.getReason().equals("STOPPED_BY_HOST")), again::toString);
+    assertEquals(2, card.calls.get("powerOn"));
   }
 
   @Test

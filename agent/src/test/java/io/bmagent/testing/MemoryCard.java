@@ -79,6 +79,12 @@ public final class MemoryCard implements Card {
         volumeId, "path " + state));
   }
 
+  /** The host's OS powers the host off by itself, as a guest's poweroff does. */
+  public void hostPowersItselfOff() {
+    power = PowerState.OFF;
+    listener.onEvent(new CardEvent(CardEvent.Kind.HOST_POWER_CHANGED, "host", "host powered itself off"));
+  }
+
   /** Sets a device's I/O counters, as traffic from the host would. */
   public synchronized void setStats(String volumeId, BlockDeviceStats stats) {
     BlockDeviceState d = devices.get(volumeId);

@@ -87,7 +87,7 @@ public final class SoftCard implements Card {
     this.qemu = vhostDisks == null || vhost.qemuImage() == null ? null : new QemuHost(vhost.qemuImage(),
         vhost.dir(), () -> attached().stream().map(d -> vhostDisks.socket(d.volumeId())).toList(),
         hostPort instanceof VhostUserNetPort n ? n.path() : null,
-        () -> network.port().map(p -> p.config().mac().toString()));
+        () -> network.port().map(p -> p.config().mac().toString()), host::poweredItselfOff);
     if (qemu != null) {
       // Added after the disks' gate: QEMU starts once the sockets are there and stops before they close.
       host.addGate(new SoftHost.Gate() {

@@ -78,6 +78,22 @@ final class SoftHost implements HostPower {
         force ? "host powered off (forced)" : "host shut down"));
   }
 
+  /**
+   * The host's OS powered the host off (a guest's poweroff): the card did not ask, so the gates that are still
+   * open close as for a forced power-off, and the event says who turned it off.
+   */
+  synchronized void poweredItselfOff() {
+    if (state != PowerState.ON) {
+      return;
+    }
+    state = PowerState.TRANSITIONING;
+    List<Gate> reversed = new ArrayList<>(gates);
+    Collections.reverse(reversed);
+    reversed.forEach(g -> g.powerOff(true, Duration.ZERO));
+    state = PowerState.OFF;
+    events.accept(new CardEvent(CardEvent.Kind.HOST_POWER_CHANGED, "host", "host powered itself off"));
+  }
+
   @Override
   public synchronized void reset() {
     if (state != PowerState.ON) {

@@ -25,19 +25,23 @@ public final class QemuHost {
   private final Supplier<List<Path>> disks;
   private final Path nic;
   private final Supplier<Optional<String>> mac;
+  private final Runnable poweredItselfOff;
   private Process qemu;
 
   /**
    * @param disks the vhost-user-blk sockets, boot disk first (it becomes /dev/vda)
    * @param nic the vhost-user-net socket, or null
    * @param mac the NIC's MAC, which QEMU gives the guest; empty while the port is not configured
+   * @param poweredItselfOff told when QEMU ends without being asked to: the guest's OS powered off
    */
-  public QemuHost(Path image, Path work, Supplier<List<Path>> disks, Path nic, Supplier<Optional<String>> mac) {
+  public QemuHost(Path image, Path work, Supplier<List<Path>> disks, Path nic, Supplier<Optional<String>> mac,
+      Runnable poweredItselfOff) {
     this.image = image;
     this.work = work;
     this.disks = disks;
     this.nic = nic;
     this.mac = mac;
+    this.poweredItselfOff = poweredItselfOff;
   }
 
   public Path console() {
@@ -61,6 +65,8 @@ public final class QemuHost {
       Files.deleteIfExists(qmpSocket());
       qemu = new ProcessBuilder(command()).redirectErrorStream(true)
           .redirectOutput(work.resolve("qemu.log").toFile()).start();
+      Process started = qemu;
+      started.onExit().thenRun(() -> exited(started));
       awaitQmp();
     } catch (IOException e) {
       kill();
@@ -130,6 +136,17 @@ public final class QemuHost {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot reset the host's QEMU", e);
     }
+  }
+
+  /** Whoever stops QEMU on purpose clears {@code qemu} under the lock first, so only an exit of its own is told. */
+  private void exited(Process process) {
+    synchronized (this) {
+      if (qemu != process) {
+        return;
+      }
+      qemu = null;
+    }
+    poweredItselfOff.run();
   }
 
   private void kill() {

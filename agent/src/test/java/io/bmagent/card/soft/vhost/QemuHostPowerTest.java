@@ -6,9 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.util.Durations;
 import io.bmagent.api.v1.BootDisk;
+import io.bmagent.api.v1.DesiredPower;
+import io.bmagent.api.v1.GetInstanceRequest;
+import io.bmagent.api.v1.Instance;
 import io.bmagent.api.v1.InstancePhase;
 import io.bmagent.api.v1.ProvisionInstanceRequest;
 import io.bmagent.api.v1.RebootInstanceRequest;
+import io.bmagent.api.v1.StartInstanceRequest;
 import io.bmagent.api.v1.StopInstanceRequest;
 import io.bmagent.api.v1.VolumeSpec;
 import io.bmagent.card.soft.SoftCard;
@@ -26,12 +30,22 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The instance's power operations driving a QEMU guest as the host: start boots it from its cloud disk, reboot
  * presses the reset button (the guest boots again), a graceful stop presses the ACPI power button and the guest
- * shuts itself down.
+ * shuts itself down; and when the guest's OS powers off by itself, the instance is stopped, not started again.
  */
 class QemuHostPowerTest {
 
   static final String NQN = "nqn.2026-11.io.bmagent:power";
   static final String VOLUME = "vol-power";
+  /** Counts boots on the cloud disk itself; the third powers off on its own, as a user's poweroff would. */
+  static final String BOOT_COUNTER = """
+      n=$(( $(cat /etc/boots 2>/dev/null || echo 0) + 1 ))
+      echo $n > /etc/boots
+      sync
+      echo "BMGUEST boot $n"
+      if [ $n -ge 3 ]; then
+        (sleep 1; echo "BMGUEST poweroff by itself"; sync; poweroff -f) &
+      fi
+      """;
 
   @TempDir Path dir;
 
@@ -39,7 +53,7 @@ class QemuHostPowerTest {
   void startRebootAndGracefulStopDriveTheGuest() throws Exception {
     Guest.assumeAvailable();
     Path image = dir.resolve("image");
-    Guest.build(image);
+    Guest.build(image, BOOT_COUNTER);
     GuestDisk bootDisk = GuestDisk.serve(image.resolve("rootfs.img"), NQN, VOLUME);
     SoftCard card = (SoftCard) new SoftCardProvider().open(Map.of("underlay", "127.0.0.1", "underlay-port", "0",
         "vhost-user-dir", dir.resolve("vhost").toString(), "host-vhost-user", dir.resolve("nic.sock").toString(),
@@ -52,14 +66,14 @@ class QemuHostPowerTest {
           .setStartAfterProvisioning(true).build());
       f.awaitPhase(InstancePhase.INSTANCE_PHASE_RUNNING, 120);
       QemuHost qemu = card.qemuHost().orElseThrow();
-      awaitConsole(qemu, 1, 180);
+      awaitConsole(qemu, "BMGUEST-DONE", 1, 180);
       long booted = System.nanoTime();
       String first = Files.readString(qemu.console());
       assertTrue(first.contains("BMGUEST root=/dev/vda serial=" + VOLUME), first);
       assertTrue(first.contains("BMGUEST eth0=10.0.1.10/24"), first);
 
       f.instances.rebootInstance(RebootInstanceRequest.newBuilder().setRequestId("reboot-1").build());
-      awaitConsole(qemu, 2, 180);
+      awaitConsole(qemu, "BMGUEST-DONE", 2, 180);
       long rebooted = System.nanoTime();
       assertTrue(qemu.running(), "a reset keeps the same QEMU");
 
@@ -74,21 +88,34 @@ class QemuHostPowerTest {
       System.out.printf("QEMU host: provision to booted %d ms, reboot %d ms, ACPI stop %d ms%n",
           TimeUnit.NANOSECONDS.toMillis(booted - start), TimeUnit.NANOSECONDS.toMillis(rebooted - booted),
           TimeUnit.NANOSECONDS.toMillis(stopped - rebooted));
+
+      f.instances.startInstance(StartInstanceRequest.getDefaultInstance());
+      // QEMU truncates the console when it starts: the third boot's own line tells this boot from the last.
+      awaitConsole(qemu, "BMGUEST boot 3", 1, 180);
+      Instance off = f.awaitPhase(InstancePhase.INSTANCE_PHASE_STOPPED, 120);
+      assertEquals(DesiredPower.DESIRED_POWER_OFF, off.getDesiredPower());
+      assertTrue(off.getStatus().getCommon().getConditionsList().stream()
+          .anyMatch(c -> c.getReason().equals("STOPPED_BY_HOST")), off::toString);
+      Thread.sleep(2000);
+      assertFalse(qemu.running(), "a guest that powered off is not started again");
+      assertEquals(InstancePhase.INSTANCE_PHASE_STOPPED,
+          f.instances.getInstance(GetInstanceRequest.getDefaultInstance()).getStatus().getPhase());
     } finally {
       bootDisk.close();
     }
   }
 
-  /** Waits until the console shows {@code boots} completed boots. */
-  private static void awaitConsole(QemuHost qemu, int boots, int seconds) throws IOException, InterruptedException {
+  /** Waits until the console shows {@code line} {@code times} times. */
+  private static void awaitConsole(QemuHost qemu, String line, int times, int seconds)
+      throws IOException, InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (true) {
       String log = Files.exists(qemu.console()) ? Files.readString(qemu.console()) : "";
-      if (log.split("BMGUEST-DONE", -1).length - 1 >= boots) {
+      if (log.split(line, -1).length - 1 >= times) {
         return;
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("no boot " + boots + " in " + seconds + " s; console:\n" + log);
+        throw new AssertionError(times + " x " + line + " not seen in " + seconds + " s; console:\n" + log);
       }
       Thread.sleep(200);
     }
