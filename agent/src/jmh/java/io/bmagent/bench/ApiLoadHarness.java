@@ -54,7 +54,9 @@ public final class ApiLoadHarness {
     Process agent = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), "io.bmagent.daemon.Main", "--card=soft",
         "--state-dir", dir.resolve("state").toString(), "--listen", "127.0.0.1:" + port,
-        "--card-option", "underlay=127.0.0.1", "--card-option", "underlay-port=0"))
+        "--card-option", "underlay=127.0.0.1", "--card-option", "underlay-port=0",
+        // The per-peer limit protects a deployed agent from a runaway client; here the client is the load.
+        "--rate-limit", "off"))
         .redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile()).start();
     ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     try {

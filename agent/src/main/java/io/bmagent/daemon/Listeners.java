@@ -80,7 +80,8 @@ final class Listeners {
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
         .maxConnectionIdle(1, TimeUnit.HOURS)
         .maxConcurrentCallsPerConnection(security.maxCallsPerConnection())
-        .executor(executor);
+        .executor(executor)
+        .callExecutor(new ReadsOnEventLoop());
     if (security.rateLimit() != null) {
       b.intercept(new RateLimitInterceptor(security.rateLimit()));
     }
