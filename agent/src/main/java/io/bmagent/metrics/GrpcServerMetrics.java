@@ -11,7 +11,11 @@ import io.grpc.Status;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Times every call by service, method and status code into {@code bmagent_grpc_server_requests_seconds}: its
@@ -24,6 +28,11 @@ final class GrpcServerMetrics implements ServerInterceptor {
   static final String REQUESTS = "bmagent.grpc.server.requests";
 
   private final MeterRegistry registry;
+  /**
+   * Timers by full method name and status code: building a meter id per call (tags sorted, the registry searched)
+   * costs more than many reads it would time.
+   */
+  private final ConcurrentMap<String, AtomicReferenceArray<Timer>> timers = new ConcurrentHashMap<>();
 
   GrpcServerMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -56,15 +65,21 @@ final class GrpcServerMetrics implements ServerInterceptor {
     if (!recorded.compareAndSet(false, true)) {
       return;
     }
-    Timer.builder(REQUESTS)
-        .description("gRPC calls served, by method and status code")
-        .tag("service", String.valueOf(method.getServiceName()))
-        .tag("method", String.valueOf(method.getBareMethodName()))
-        .tag("code", code.name())
-        .publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofSeconds(30))
-        .register(registry)
-        .record(Duration.ofNanos(System.nanoTime() - start));
+    AtomicReferenceArray<Timer> byCode = timers.computeIfAbsent(method.getFullMethodName(),
+        m -> new AtomicReferenceArray<>(Status.Code.values().length));
+    Timer timer = byCode.get(code.ordinal());
+    if (timer == null) {
+      timer = Timer.builder(REQUESTS)
+          .description("gRPC calls served, by method and status code")
+          .tag("service", String.valueOf(method.getServiceName()))
+          .tag("method", String.valueOf(method.getBareMethodName()))
+          .tag("code", code.name())
+          .publishPercentileHistogram()
+          .minimumExpectedValue(Duration.ofMillis(1))
+          .maximumExpectedValue(Duration.ofSeconds(30))
+          .register(registry);
+      byCode.set(code.ordinal(), timer);
+    }
+    timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
   }
 }
