@@ -54,19 +54,33 @@ public final class StateStore implements AutoCloseable {
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
     config.setBusyTimeout(5000);
     config.enforceForeignKeys(true);
+    Connection c = null;
     try {
-      Connection c = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
+      c = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
       Schema.migrate(c);
       try (Statement s = c.createStatement(); var rs = s.executeQuery("PRAGMA quick_check")) {
         String verdict = rs.getString(1);
         if (!"ok".equals(verdict)) {
-          c.close();
           throw new StoreException("state database " + file + " is damaged: " + verdict, null);
         }
       }
       return new StateStore(file, c);
+    } catch (SQLException | StoreException e) {
+      closeQuietly(c, e);
+      throw e instanceof StoreException s ? s
+          : new StoreException("cannot open state database " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A refused open leaves no connection behind; a failure to close it is kept with the reason for the refusal. */
+  private static void closeQuietly(Connection c, Exception reason) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
     } catch (SQLException e) {
-      throw new StoreException("cannot open state database " + file + ": " + e.getMessage(), e);
+      reason.addSuppressed(e);
     }
   }
 
