@@ -52,8 +52,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real guest as the bare-metal host, with its cloud disks and its VPC: agent A's soft card boots QEMU on a boot
- * volume and a data volume (both virtio-blk from the lab target) and a NIC whose security group lets out ICMP and
- * TCP to one port only; agent B's card serves a host in a network namespace in the same VPC:
+ * volume and a data volume (both virtio-blk from the lab target) and a NIC whose security group lets ICMP in and out,
+ * TCP out to one port and TCP in on another only; agent B's card serves a host in a network namespace in the same
+ * VPC:
  *
  * <pre>
  *   QEMU guest 10.78.0.10 ── vhost-user ── card A 127.0.0.12 ─┐
@@ -61,8 +62,9 @@ import org.junit.jupiter.api.io.TempDir;
  *   host B 10.78.0.20 (netns) ── TAP ───── card B 127.0.0.13 ─┘
  * </pre>
  *
- * The guest writes markers to its data disk, pings B across the overlay and connects to B on both ports; the test
- * then finds the markers on the target's namespace and the refused connection in card A's drop counters.
+ * The guest writes markers to its data disk, pings B across the overlay and connects to B on two ports; the test
+ * then finds the markers on the target's namespace, and B pings the guest and connects to it on two ports. Each
+ * refused connection shows in card A's drop counters, so a refusal for any other cause would fail the test.
  */
 class GuestOverlayTest {
 
@@ -80,12 +82,16 @@ class GuestOverlayTest {
   static final String CARD_B = "127.0.0.13";
   static final int ALLOWED_PORT = 7001;
   static final int REFUSED_PORT = 7002;
+  static final int GUEST_ALLOWED_PORT = 22;
+  static final int GUEST_REFUSED_PORT = 8080;
   static final String MARK_FIRST = "bm-agent data disk, block 0";
   static final String MARK_FAR = "bm-agent data disk, block " + FAR_BLOCK;
 
   /**
    * The guest's part: markers written and flushed on the data disk, three pings to B, a connection to each of B's
-   * ports (busybox nc, 3 s to connect), each reported on the console.
+   * ports (busybox nc, 3 s to connect), each reported on the console; then listeners on two ports of its own that
+   * greet with "hello-guest", the one its group refuses checked from inside the guest (the client's input stays open
+   * a moment, for a busybox nc server that sees the client's end before its own greeting stops without it).
    */
   static final String GUEST_SCRIPT = """
       echo "%1$s" | dd of=/dev/vdb bs=4096 conv=fsync 2>/dev/null \\
@@ -97,7 +103,17 @@ class GuestOverlayTest {
         out=$(nc -w 3 %4$s $p </dev/null 2>&1)
         echo "BMGUEST tcp $p status=$? $out"
       done
-      """.formatted(MARK_FIRST, MARK_FAR, FAR_BLOCK, HOST_B_IP, ALLOWED_PORT, REFUSED_PORT);
+      ip link set lo up
+      for p in %7$d %8$d; do
+        (while true; do echo hello-guest | nc -l -p $p; done) </dev/null >/dev/null 2>&1 &
+      done
+      for i in 1 2 3 4 5 6 7 8 9 10; do
+        out=$(sleep 2 | nc -w 3 127.0.0.1 %8$d 2>/dev/null) && [ -n "$out" ] && break
+        sleep 1
+      done
+      echo "BMGUEST listening %8$d=$out"
+      """.formatted(MARK_FIRST, MARK_FAR, FAR_BLOCK, HOST_B_IP, ALLOWED_PORT, REFUSED_PORT, GUEST_ALLOWED_PORT,
+      GUEST_REFUSED_PORT);
 
   /** Greets each connection with "hello" and the peer's address, then closes it; prints "ready". Args: ports. */
   static final String SERVER = """
@@ -158,6 +174,7 @@ class GuestOverlayTest {
     // The control plane: each side's group, each host mapped to the other's card, then the instances.
     agentA.network.putSecurityGroup(PutSecurityGroupRequest.newBuilder().setSecurityGroup(group("sg-guest",
         rule(Direction.DIRECTION_INGRESS, Protocol.PROTOCOL_ICMP, 0),
+        rule(Direction.DIRECTION_INGRESS, Protocol.PROTOCOL_TCP, GUEST_ALLOWED_PORT),
         rule(Direction.DIRECTION_EGRESS, Protocol.PROTOCOL_ICMP, 0),
         rule(Direction.DIRECTION_EGRESS, Protocol.PROTOCOL_TCP, ALLOWED_PORT))).build());
     agentB.network.putSecurityGroup(PutSecurityGroupRequest.newBuilder().setSecurityGroup(group("sg-host-b",
@@ -213,11 +230,25 @@ class GuestOverlayTest {
     assertTrue(cardA.pipeline().counters().drops(DropReason.SECURITY_GROUP) > sgDrops,
         "card A dropped the refused connection for its group");
 
+    // The other way: B reaches the guest by ICMP and on the port its group lets in, not on the other one.
+    Netns.Result pingFromB = hostB.exec("busybox", "ping", "-c", "3", "-W", "2", GUEST_IP);
+    assertEquals(0, pingFromB.status(), "B pings the guest: " + pingFromB.output());
+    assertEquals("hello-guest", hostB.must("busybox", "nc", "-w", "3", GUEST_IP,
+        Integer.toString(GUEST_ALLOWED_PORT)), "the group lets B in on port " + GUEST_ALLOWED_PORT);
+    assertTrue(console.contains("BMGUEST listening " + GUEST_REFUSED_PORT + "=hello-guest"), console);
+    sgDrops = cardA.pipeline().counters().drops(DropReason.SECURITY_GROUP);
+    Netns.Result refusedIn = hostB.exec("busybox", "nc", "-w", "3", GUEST_IP, Integer.toString(GUEST_REFUSED_PORT));
+    assertFalse(refusedIn.status() == 0 || refusedIn.output().contains("hello"),
+        "the group keeps B out of port " + GUEST_REFUSED_PORT + ": " + refusedIn.output());
+    assertTrue(cardA.pipeline().counters().drops(DropReason.SECURITY_GROUP) > sgDrops,
+        "card A dropped B's connection for the guest's group");
+
+    Matcher pingBack = Pattern.compile("min/avg/max = (\\S+)").matcher(pingFromB.output());
     Matcher uptime = Pattern.compile("BMGUEST-DONE uptime=(\\S+)").matcher(console);
     assertTrue(uptime.find());
     System.out.printf("Guest on two disks and the overlay: start to BMGUEST-DONE %d ms (guest uptime %s s), "
-        + "ping RTT min/avg/max %s ms%n", TimeUnit.NANOSECONDS.toMillis(done - start), uptime.group(1),
-        ping.group(2));
+        + "ping RTT min/avg/max %s ms from the guest, %s ms from B%n", TimeUnit.NANOSECONDS.toMillis(done - start),
+        uptime.group(1), ping.group(2), pingBack.find() ? pingBack.group(1) : "?");
   }
 
   private static void assertMarker(GuestDisk disks, VolumeSpec volume, long block, String marker) throws Exception {
