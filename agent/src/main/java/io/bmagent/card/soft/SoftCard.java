@@ -1,5 +1,6 @@
 package io.bmagent.card.soft;
 
+import io.bmagent.card.BlockDeviceState;
 import io.bmagent.card.BlockDevices;
 import io.bmagent.card.Card;
 import io.bmagent.card.CardEvent;
@@ -19,6 +20,7 @@ import io.bmagent.card.soft.vhost.VhostUserDisks;
 import io.bmagent.card.soft.vhost.net.VhostUserNetPort;
 import java.time.Duration;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -85,8 +87,7 @@ public final class SoftCard implements Card {
       });
     }
     this.qemu = vhostDisks == null || vhost.qemuImage() == null ? null : new QemuHost(vhost.qemuImage(),
-        vhost.dir(), () -> attached().stream().map(d -> vhostDisks.socket(d.volumeId())).toList(),
-        hostPort instanceof VhostUserNetPort n ? n.path() : null,
+        vhost.dir(), this::qemuDisks, hostPort instanceof VhostUserNetPort n ? n.path() : null,
         () -> network.port().map(p -> p.config().mac().toString()), host::poweredItselfOff);
     if (qemu != null) {
       // Added after the disks' gate: QEMU starts once the sockets are there and stops before they close.
@@ -121,6 +122,15 @@ public final class SoftCard implements Card {
   private List<HostBlockDevice> attached() {
     return storage.list().stream().map(d -> storage.device(d.config().volumeId())).flatMap(Optional::stream)
         .toList();
+  }
+
+  /**
+   * The disks' sockets as QEMU gets them, boot disk first so that it is /dev/vda: slots follow attach order, and the
+   * reconciler attaches in volume id order, so a data volume can hold a lower slot than the boot volume.
+   */
+  private List<Path> qemuDisks() {
+    return storage.list().stream().sorted(Comparator.comparing((BlockDeviceState d) -> !d.config().boot()))
+        .map(d -> vhostDisks.socket(d.volumeId())).toList();
   }
 
   /** The vhost-user-blk socket of a volume's device, when the card serves them. */

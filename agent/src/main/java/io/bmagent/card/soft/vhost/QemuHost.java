@@ -74,7 +74,8 @@ public final class QemuHost {
     }
   }
 
-  private List<String> command() {
+  /** Visible to tests, which check the devices' order without starting QEMU. */
+  List<String> command() {
     // TCG: the lab's machines have no usable KVM. vhost-user needs the guest's memory shared by file descriptor.
     List<String> cmd = new ArrayList<>(List.of(QEMU, "-accel", "tcg", "-M", "pc", "-m", "256M", "-smp", "2",
         "-object", "memory-backend-memfd,id=mem,size=256M,share=on", "-numa", "node,memdev=mem",

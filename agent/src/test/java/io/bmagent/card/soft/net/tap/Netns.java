@@ -7,14 +7,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A network namespace made for a test, standing for one host; commands run in it through {@code ip netns exec}. */
-final class Netns implements AutoCloseable {
+public final class Netns implements AutoCloseable {
 
   /** A finished command: its exit status and its merged output. */
-  record Result(int status, String output) {}
+  public record Result(int status, String output) {}
 
-  final String name;
+  public final String name;
 
-  Netns(String name) throws Exception {
+  public Netns(String name) throws Exception {
     this.name = name;
     Result r = run("ip", "netns", "add", name);
     if (r.status() != 0) {
@@ -23,14 +23,14 @@ final class Netns implements AutoCloseable {
   }
 
   /** Runs a command in the namespace and waits at most 20 s for it. */
-  Result exec(String... cmd) throws Exception {
+  public Result exec(String... cmd) throws Exception {
     List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", name));
     all.addAll(List.of(cmd));
     return run(all.toArray(new String[0]));
   }
 
   /** Runs a command in the namespace and fails unless it succeeds. */
-  String must(String... cmd) throws Exception {
+  public String must(String... cmd) throws Exception {
     Result r = exec(cmd);
     if (r.status() != 0) {
       throw new IOException(String.join(" ", cmd) + " in " + name + ": " + r.output());
@@ -39,13 +39,13 @@ final class Netns implements AutoCloseable {
   }
 
   /** Starts a long-running command in the namespace; the caller destroys the process it gets. */
-  Process start(String... cmd) throws IOException {
+  public Process start(String... cmd) throws IOException {
     List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", name));
     all.addAll(List.of(cmd));
     return new ProcessBuilder(all).redirectErrorStream(true).start();
   }
 
-  static Result run(String... cmd) throws Exception {
+  public static Result run(String... cmd) throws Exception {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(20, TimeUnit.SECONDS)) {
