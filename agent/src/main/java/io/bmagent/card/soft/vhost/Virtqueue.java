@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
 
 /**
  * A split virtqueue (virtio 1.1, 2.6) read and written in place in guest memory. One thread takes requests
@@ -27,6 +28,7 @@ public final class Virtqueue {
   /** VIRTQ_AVAIL_F_NO_INTERRUPT (2.6.7): the driver asks not to be interrupted. */
   static final int AVAIL_F_NO_INTERRUPT = 1;
   /** Index 2 of a direct buffer of shorts: the rings' idx fields, read with acquire and written with release. */
+  private static final Logger LOG = Logger.getLogger(Virtqueue.class.getName());
   private static final VarHandle SHORTS = MethodHandles.byteBufferViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
 
   /** Where the device signals the driver: the call eventfd, or nothing. */
@@ -71,6 +73,9 @@ public final class Virtqueue {
     this.inflight = inflight;
     if (inflight != null) {
       resubmit.addAll(inflight.recover(usedIdx));
+      if (!resubmit.isEmpty()) {
+        LOG.info(() -> "resubmitting " + resubmit.size() + " requests left in flight by a previous back-end");
+      }
       // Heads are taken from the available ring in order, and each one taken is either used or still in
       // flight: after a crash, whatever the front-end says (it may only know the used index), the ring resumes
       // past both.

@@ -8,6 +8,10 @@ import io.bmagent.api.v1.VolumeSpec;
 import io.bmagent.lab.target.NvmeTcpTarget;
 import io.bmagent.lab.target.TargetOptions;
 import io.bmagent.testing.Specs;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -22,6 +26,18 @@ final class GuestDisk implements AutoCloseable {
   private GuestDisk(NvmeTcpTarget target, VolumeSpec spec) {
     this.target = target;
     this.spec = spec;
+  }
+
+  /** {@code length} bytes of the volume at {@code offset}, read on the target: what the guest's writes left. */
+  byte[] read(long offset, int length) throws IOException {
+    ByteBuf buf = Unpooled.buffer(length);
+    try {
+      target.subsystem(spec.getTarget().getSubsystemNqn()).namespace(spec.getTarget().getNamespaceId()).backing()
+          .read(offset, buf, length);
+      return ByteBufUtil.getBytes(buf);
+    } finally {
+      buf.release();
+    }
   }
 
   static GuestDisk serve(Path rootfs, String nqn, String volumeId) throws Exception {
