@@ -54,7 +54,8 @@ public final class ChildAgent implements AutoCloseable {
         "--state-dir", stateDir.toString(), "--listen", "127.0.0.1:" + port, "--metrics-listen", "127.0.0.1:0",
         "--card-option", "underlay=127.0.0.1", "--card-option", "underlay-port=0"));
     cardOptions.forEach((k, v) -> cmd.addAll(List.of("--card-option", k + "=" + v)));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     ChildAgent agent = new ChildAgent(p, log, port);
     try {
       agent.awaitServing();

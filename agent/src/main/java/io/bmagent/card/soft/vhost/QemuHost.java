@@ -26,12 +26,12 @@ import java.util.logging.Logger;
 public final class QemuHost {
 
   static final String QEMU = "qemu-system-x86_64";
+  private static final Logger LOG = Logger.getLogger(QemuHost.class.getName());
   private final Path image;
   private final Path work;
   private final Supplier<List<Path>> disks;
   private final Path nic;
   private final Supplier<Optional<String>> mac;
-  private static final Logger LOG = Logger.getLogger(QemuHost.class.getName());
   private ProcessHandle qemu;
 
   /**
@@ -147,7 +147,8 @@ public final class QemuHost {
     Optional<String> m = mac.get();
     if (nic != null && m.isPresent()) {
       // QEMU 7.2 under TCG crashes when a vhost-user virtio-net-pci uses MSI-X: vectors=0 keeps it on INTx.
-      cmd.addAll(List.of("-chardev", "socket,id=nic0,path=" + nic + ",reconnect=1", "-netdev", "vhost-user,id=net0,chardev=nic0",
+      cmd.addAll(List.of("-chardev", "socket,id=nic0,path=" + nic + ",reconnect=1",
+          "-netdev", "vhost-user,id=net0,chardev=nic0",
           "-device", "virtio-net-pci,netdev=net0,vectors=0,mac=" + m.get()));
     }
     return cmd;

@@ -7,9 +7,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Inflight tracking (vhost-user.rst, "Inflight I/O tracking") across a back-end crash: a second device on the same
@@ -89,7 +89,8 @@ class InflightQueueTest {
       return;
     }
     int idx = driver.usedIdx();
-    driver.mem.putInt(Driver.USED + 4 + 8 * (idx % Driver.SIZE), head).putInt(Driver.USED + 8 + 8 * (idx % Driver.SIZE), 1);
+    int slot = Driver.USED + 4 + 8 * (idx % Driver.SIZE);
+    driver.mem.putInt(slot, head).putInt(slot + 4, 1);
     driver.mem.putShort(Driver.USED + 2, (short) (idx + 1));
     if (crash == Crash.USED_IDX_STORED) {
       return;
