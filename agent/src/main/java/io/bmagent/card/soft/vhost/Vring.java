@@ -87,12 +87,12 @@ final class Vring {
    */
   void start(EventFd kickFd, GuestMemory memory, boolean indirect, InflightRegion inflight) throws IOException {
     stop(Duration.ZERO);
-    ByteBuffer[] rings;
-    InflightQueue record;
+    Virtqueue q;
     try {
-      rings = new ByteBuffer[] {memory.user(descAddr, Virtqueue.descBytes(size)),
+      ByteBuffer[] rings = {memory.user(descAddr, Virtqueue.descBytes(size)),
           memory.user(availAddr, Virtqueue.availBytes(size)), memory.user(usedAddr, Virtqueue.usedBytes(size))};
-      record = inflight == null ? null : inflight.queue(index, size);
+      q = new Virtqueue(size, rings, memory, base, indirect, this::interrupt,
+          inflight == null ? null : inflight.queue(index, size));
     } catch (VirtqueueException e) {
       kickFd.close();
       throw e;
@@ -101,15 +101,7 @@ final class Vring {
     // The ring holds its memory until it stops, even if a new SET_MEM_TABLE replaces it meanwhile.
     memory.retain();
     ringMemory = memory;
-    try {
-      queue = new Virtqueue(size, rings, memory, base, indirect, this::interrupt, record);
-    } catch (VirtqueueException e) {
-      memory.release();
-      ringMemory = null;
-      kick = null;
-      kickFd.close();
-      throw e;
-    }
+    queue = q;
     stop = EventFd.create();
     if (device.receives(index) && enabled) {
       device.started(index, queue);

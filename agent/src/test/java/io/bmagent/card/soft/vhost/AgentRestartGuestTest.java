@@ -33,8 +33,12 @@ class AgentRestartGuestTest {
   static final String VOLUME = "vol-restart";
   /** Past the guest's file system (build-image.sh), beside the boot marker at 15360. */
   static final long BLOCK = 15361;
-  /** Each write is a whole block holding "seq n", synced to the disk, then acknowledged on the console. */
+  /**
+   * Each write is a whole block holding "seq n", synced to the disk, then acknowledged on the console. A second
+   * loop keeps direct writes further on in flight, so that the kill is likely to find requests to resubmit.
+   */
   static final String WRITE_LOOP = """
+      while true; do dd if=/dev/zero of=/dev/vda bs=4096 seek=15424 count=512 oflag=direct 2>/dev/null; done &
       n=0
       while true; do
         n=$((n+1))
