@@ -14,18 +14,20 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The agent as its own process on the soft card, as systemd runs it, so that a test can kill it with SIGKILL
  * ({@link Process#destroyForcibly()} on Linux) and start it again on the same state directory.
  */
-final class ChildAgent implements AutoCloseable {
+public final class ChildAgent implements AutoCloseable {
 
   private final Process process;
   private final Path log;
-  final ManagedChannel channel;
+  public final ManagedChannel channel;
 
   private ChildAgent(Process process, Path log, int port) {
     this.process = process;
@@ -35,17 +37,25 @@ final class ChildAgent implements AutoCloseable {
 
   /** Starts an agent on {@code stateDir} and returns once its health is SERVING (its first reconcile pass ran). */
   static ChildAgent start(Path stateDir, Path log) throws IOException, InterruptedException {
+    return start(stateDir, log, Map.of());
+  }
+
+  /** As {@link #start(Path, Path)} with more soft card options (a QEMU host, vhost-user sockets). */
+  public static ChildAgent start(Path stateDir, Path log, Map<String, String> cardOptions)
+      throws IOException, InterruptedException {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
     // C1 and the serial collector start the JVM fastest on the shared 2-core machines, so kill cycles stay cheap.
-    Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
         "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--card=soft",
         "--state-dir", stateDir.toString(), "--listen", "127.0.0.1:" + port, "--metrics-listen", "127.0.0.1:0",
-        "--card-option", "underlay=127.0.0.1", "--card-option", "underlay-port=0"))
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        "--card-option", "underlay=127.0.0.1", "--card-option", "underlay-port=0"));
+    cardOptions.forEach((k, v) -> cmd.addAll(List.of("--card-option", k + "=" + v)));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     ChildAgent agent = new ChildAgent(p, log, port);
     try {
       agent.awaitServing();
@@ -81,7 +91,7 @@ final class ChildAgent implements AutoCloseable {
   }
 
   /** SIGKILL: no shutdown hook runs, nothing is flushed or closed. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       fail("agent survived SIGKILL");
@@ -89,7 +99,7 @@ final class ChildAgent implements AutoCloseable {
   }
 
   /** The end of the agent's log, for failure messages. */
-  String tail() {
+  public String tail() {
     try {
       List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));

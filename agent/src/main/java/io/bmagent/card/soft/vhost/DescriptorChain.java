@@ -22,6 +22,11 @@ public final class DescriptorChain {
     this.writable = writable;
   }
 
+  /** The head descriptor's index: how the driver names the request. */
+  int head() {
+    return head;
+  }
+
   /** The device-readable buffers, little-endian views of guest memory. */
   public List<ByteBuffer> readable() {
     return readable;

@@ -13,6 +13,8 @@ final class Features {
   static final int PROTOCOL_MQ = 0;
   static final int PROTOCOL_REPLY_ACK = 3;
   static final int PROTOCOL_CONFIG = 9;
+  /** GET/SET_INFLIGHT_FD: the front-end keeps the record of requests in flight across back-end restarts. */
+  static final int PROTOCOL_INFLIGHT_SHMFD = 12;
   static final long PROTOCOL_OFFERED = bit(PROTOCOL_MQ) | bit(PROTOCOL_REPLY_ACK) | bit(PROTOCOL_CONFIG);
 
   private Features() {}

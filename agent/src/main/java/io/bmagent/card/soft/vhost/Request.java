@@ -19,9 +19,11 @@ enum Request {
   GET_QUEUE_NUM(17),
   SET_VRING_ENABLE(18),
   GET_CONFIG(24),
-  SET_CONFIG(25);
+  SET_CONFIG(25),
+  GET_INFLIGHT_FD(31),
+  SET_INFLIGHT_FD(32);
 
-  private static final Request[] BY_CODE = new Request[26];
+  private static final Request[] BY_CODE = new Request[33];
 
   static {
     for (Request r : values()) {
@@ -43,6 +45,6 @@ enum Request {
   /** Messages whose reply is their answer; the others reply only with REPLY_ACK when asked (need_reply). */
   boolean answers() {
     return this == GET_FEATURES || this == GET_PROTOCOL_FEATURES || this == GET_VRING_BASE
-        || this == GET_QUEUE_NUM || this == GET_CONFIG;
+        || this == GET_QUEUE_NUM || this == GET_CONFIG || this == GET_INFLIGHT_FD;
   }
 }

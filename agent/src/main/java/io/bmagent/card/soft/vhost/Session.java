@@ -3,6 +3,7 @@ package io.bmagent.card.soft.vhost;
 import io.bmagent.card.soft.vhost.sys.EventFd;
 import io.bmagent.card.soft.vhost.sys.Fd;
 import io.bmagent.card.soft.vhost.sys.MappedRegion;
+import io.bmagent.card.soft.vhost.sys.SharedMemory;
 import io.bmagent.card.soft.vhost.sys.UnixConnection;
 import java.io.EOFException;
 import java.io.IOException;
@@ -35,6 +36,7 @@ final class Session {
   private final VhostUserDevice device;
   private final Vring[] rings;
   private GuestMemory memory = GuestMemory.empty();
+  private InflightRegion inflight;
   private long features;
   private long protocolFeatures;
 
@@ -45,6 +47,11 @@ final class Session {
     for (int i = 0; i < rings.length; i++) {
       rings[i] = new Vring(i, device);
     }
+  }
+
+  private long offeredProtocolFeatures() {
+    return device.tracksInflight() ? Features.PROTOCOL_OFFERED | Features.bit(Features.PROTOCOL_INFLIGHT_SHMFD)
+        : Features.PROTOCOL_OFFERED;
   }
 
   long offeredFeatures() {
@@ -74,6 +81,10 @@ final class Session {
       }
       memory.close();
       memory = GuestMemory.empty();
+      if (inflight != null) {
+        inflight.close();
+        inflight = null;
+      }
       connection.close();
     }
   }
@@ -94,7 +105,7 @@ final class Session {
       ByteBuffer answer = apply(request, payload, fds);
       if (answer != null) {
         reply(code, answer);
-      } else if (ack) {
+      } else if (ack && !request.answers()) {
         reply(code, u64(0));
       }
     } catch (IllegalArgumentException | VirtqueueException | IOException e) {
@@ -120,9 +131,15 @@ final class Session {
         }
         return null;
       case GET_PROTOCOL_FEATURES:
-        return u64(Features.PROTOCOL_OFFERED);
+        return u64(offeredProtocolFeatures());
       case SET_PROTOCOL_FEATURES:
-        protocolFeatures = p.getLong() & Features.PROTOCOL_OFFERED;
+        protocolFeatures = p.getLong() & offeredProtocolFeatures();
+        return null;
+      case GET_INFLIGHT_FD:
+        Arrays.stream(fds).forEach(Fd::close);
+        return getInflight(p);
+      case SET_INFLIGHT_FD:
+        setInflight(p, fds);
         return null;
       case SET_OWNER:
         return null;
@@ -161,7 +178,7 @@ final class Session {
       }
       case SET_VRING_ENABLE -> ring.enable(p.getInt(4) != 0);
       case SET_VRING_KICK -> ring.start(eventFd(first, fds), memory,
-          Features.has(features, Features.RING_INDIRECT_DESC));
+          Features.has(features, Features.RING_INDIRECT_DESC), inflight);
       case SET_VRING_CALL -> ring.call(eventFd(first, fds));
       case SET_VRING_ERR -> ring.err(eventFd(first, fds));
       default -> throw new IllegalArgumentException("unexpected " + request);
@@ -216,6 +233,56 @@ final class Session {
     }
     memory.close();
     memory = new GuestMemory(regions, mappings);
+  }
+
+  /**
+   * GET_INFLIGHT_FD: new zeroed tracking memory for the queues the front-end names. Its reply is sent here, as it
+   * carries the memory's file descriptor; the front-end hands the memory back with SET_INFLIGHT_FD, now and after
+   * every reconnect.
+   */
+  private ByteBuffer getInflight(ByteBuffer p) throws IOException {
+    int queues = Short.toUnsignedInt(p.getShort(16));
+    int queueSize = Short.toUnsignedInt(p.getShort(18));
+    if (queues < 1 || queues > rings.length || queueSize < 1 || queueSize > 32768) {
+      throw new IllegalArgumentException("cannot track " + queues + " queues of " + queueSize);
+    }
+    long size = InflightRegion.bytes(queues, queueSize);
+    int fd = SharedMemory.create("vhost-user-inflight", size);
+    try {
+      ByteBuffer answer = inflightDescription(size, queues, queueSize);
+      ByteBuffer msg = ByteBuffer.allocate(HEADER + answer.remaining()).order(ByteOrder.LITTLE_ENDIAN);
+      msg.putInt(Request.GET_INFLIGHT_FD.code).putInt(VERSION | FLAG_REPLY).putInt(answer.remaining()).put(answer)
+          .flip();
+      connection.send(msg, fd);
+    } finally {
+      Fd.close(fd);
+    }
+    return null;
+  }
+
+  /** mmap size, mmap offset, num queues, queue size, padded as QEMU's struct is (24 bytes). */
+  private static ByteBuffer inflightDescription(long size, int queues, int queueSize) {
+    return ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN).putLong(size).putLong(0)
+        .putShort((short) queues).putShort((short) queueSize).putInt(0).flip();
+  }
+
+  private void setInflight(ByteBuffer p, int[] fds) throws IOException {
+    try {
+      if (fds.length != 1) {
+        throw new IllegalArgumentException("SET_INFLIGHT_FD came with " + fds.length + " file descriptors");
+      }
+      if (Arrays.stream(rings).anyMatch(Vring::started)) {
+        throw new IllegalArgumentException("SET_INFLIGHT_FD while rings run");
+      }
+      InflightRegion region = InflightRegion.map(fds[0], p.getLong(8), p.getLong(0),
+          Short.toUnsignedInt(p.getShort(16)), Short.toUnsignedInt(p.getShort(18)));
+      if (inflight != null) {
+        inflight.close();
+      }
+      inflight = region;
+    } finally {
+      Arrays.stream(fds).forEach(Fd::close);
+    }
   }
 
   private ByteBuffer config(ByteBuffer p) {

@@ -16,6 +16,14 @@ public interface VhostUserDevice {
   void handle(int queue, DescriptorChain chain);
 
   /**
+   * True when requests must survive a back-end restart (a disk's writes), so the server offers inflight tracking
+   * (VHOST_USER_PROTOCOL_F_INFLIGHT_SHMFD); a NIC may lose frames and does not.
+   */
+  default boolean tracksInflight() {
+    return false;
+  }
+
+  /**
    * True for a queue the device takes buffers from when it has something to put in them (a network receive
    * queue) rather than when the driver kicks; such a queue is handed over by {@link #started}.
    */

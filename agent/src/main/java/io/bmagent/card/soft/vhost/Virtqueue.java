@@ -4,15 +4,20 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
 
 /**
  * A split virtqueue (virtio 1.1, 2.6) read and written in place in guest memory. One thread takes requests
  * ({@link #poll}); completions come from any thread and are published in batches: whoever finds the queue idle
- * publishes everything completed so far with one used-index store and at most one interrupt.
+ * publishes everything completed so far with one used-index store and at most one interrupt. With inflight
+ * tracking, every head taken and returned is recorded as vhost-user.rst's "Inflight I/O tracking" orders it, so
+ * that a back-end restarted at any point resubmits exactly the requests the driver still waits for.
  */
 public final class Virtqueue {
 
@@ -23,6 +28,7 @@ public final class Virtqueue {
   /** VIRTQ_AVAIL_F_NO_INTERRUPT (2.6.7): the driver asks not to be interrupted. */
   static final int AVAIL_F_NO_INTERRUPT = 1;
   /** Index 2 of a direct buffer of shorts: the rings' idx fields, read with acquire and written with release. */
+  private static final Logger LOG = Logger.getLogger(Virtqueue.class.getName());
   private static final VarHandle SHORTS = MethodHandles.byteBufferViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
 
   /** Where the device signals the driver: the call eventfd, or nothing. */
@@ -40,14 +46,21 @@ public final class Virtqueue {
   private final ConcurrentLinkedQueue<Long> completed = new ConcurrentLinkedQueue<>();
   private final AtomicInteger publishers = new AtomicInteger();
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final InflightQueue inflight;
+  /** Resubmitted heads, oldest first, handed out before the available ring is read again. */
+  private final ArrayDeque<Integer> resubmit = new ArrayDeque<>();
+  private int[] batch;
+  private boolean detached;
   private int lastAvail;
   private int usedIdx;
 
   /**
    * @param rings the descriptor table, available and used rings, sized for {@code size} entries
    * @param nextAvail where the driver's available ring is consumed from (SET_VRING_BASE)
+   * @param inflight the queue's inflight record, or null without tracking; it overrides {@code nextAvail}
    */
-  Virtqueue(int size, ByteBuffer[] rings, GuestMemory memory, int nextAvail, boolean indirect, Interrupt interrupt) {
+  Virtqueue(int size, ByteBuffer[] rings, GuestMemory memory, int nextAvail, boolean indirect, Interrupt interrupt,
+      InflightQueue inflight) {
     this.size = size;
     this.desc = rings[0];
     this.avail = rings[1];
@@ -57,6 +70,18 @@ public final class Virtqueue {
     this.interrupt = interrupt;
     this.lastAvail = nextAvail;
     this.usedIdx = Short.toUnsignedInt((short) SHORTS.getAcquire(used, 2));
+    this.inflight = inflight;
+    if (inflight != null) {
+      resubmit.addAll(inflight.recover(usedIdx));
+      if (!resubmit.isEmpty()) {
+        LOG.info(() -> "resubmitting " + resubmit.size() + " requests left in flight by a previous back-end");
+      }
+      // Heads are taken from the available ring in order, and each one taken is either used or still in
+      // flight: after a crash, whatever the front-end says (it may only know the used index), the ring resumes
+      // past both.
+      this.lastAvail = (usedIdx + resubmit.size()) & 0xffff;
+      this.batch = new int[size];
+    }
   }
 
   static int descBytes(int size) {
@@ -90,6 +115,12 @@ public final class Virtqueue {
     // Holding a claim while taking requests batches the completions that arrive meanwhile into one interrupt.
     boolean publisher = publishers.getAndIncrement() == 0;
     try {
+      for (Integer head; (head = resubmit.poll()) != null; ) {
+        DescriptorChain chain = chain(head);
+        inFlight.incrementAndGet();
+        memory.retain();
+        sink.accept(chain);
+      }
       int availIdx = Short.toUnsignedInt((short) SHORTS.getAcquire(avail, 2));
       if (((availIdx - lastAvail) & 0xffff) > size) {
         throw new VirtqueueException("available index " + availIdx + " is more than " + size + " ahead of "
@@ -99,6 +130,9 @@ public final class Virtqueue {
         int head = Short.toUnsignedInt(avail.getShort(4 + 2 * (lastAvail % size)));
         lastAvail = (lastAvail + 1) & 0xffff;
         DescriptorChain chain = chain(head);
+        if (inflight != null) {
+          taken(head);
+        }
         inFlight.incrementAndGet();
         memory.retain();
         sink.accept(chain);
@@ -126,6 +160,27 @@ public final class Virtqueue {
     inFlight.incrementAndGet();
     memory.retain();
     return chain;
+  }
+
+  /** Under the record's lock: a head reused by the driver must not be marked before its last use is cleared. */
+  private void taken(int head) {
+    synchronized (inflight) {
+      inflight.taken(head);
+    }
+  }
+
+  /**
+   * The ring stopped for good: completions from now on are dropped, neither written to the used ring nor
+   * recorded, since the record still holds them as in flight and the next connection resubmits them.
+   */
+  void detach() {
+    synchronized (inflight) {
+      detached = true;
+    }
+  }
+
+  boolean tracksInflight() {
+    return inflight != null;
   }
 
   private DescriptorChain chain(int head) {
@@ -188,20 +243,8 @@ public final class Virtqueue {
   private void publish() {
     int missed = 1;
     while (true) {
-      int count = 0;
-      for (Long c; (c = completed.poll()) != null; count++) {
-        int slot = 8 * (usedIdx % size);
-        used.putInt(4 + slot, (int) (c >>> 32));
-        used.putInt(8 + slot, (int) (long) c);
-        usedIdx = (usedIdx + 1) & 0xffff;
-      }
+      int count = inflight == null ? publishBatch() : publishTracked();
       if (count > 0) {
-        SHORTS.setRelease(used, 2, (short) usedIdx);
-        // 2.6.7.2: read the driver's flags only after the used index is visible.
-        VarHandle.fullFence();
-        if ((avail.getShort(0) & AVAIL_F_NO_INTERRUPT) == 0) {
-          interrupt.raise();
-        }
         inFlight.addAndGet(-count);
         for (int k = 0; k < count; k++) {
           memory.release();
@@ -211,6 +254,51 @@ public final class Virtqueue {
       if (missed == 0) {
         return;
       }
+    }
+  }
+
+  /** Writes the queued completions to the used ring and moves its index; returns how many. */
+  private int publishBatch() {
+    int count = 0;
+    for (Long c; (c = completed.poll()) != null; count++) {
+      int head = (int) (c >>> 32);
+      if (inflight != null) {
+        if (count == batch.length) {
+          batch = Arrays.copyOf(batch, 2 * count);
+        }
+        batch[count] = head;
+        inflight.link(head);
+      }
+      int slot = 8 * (usedIdx % size);
+      used.putInt(4 + slot, head);
+      used.putInt(8 + slot, (int) (long) c);
+      usedIdx = (usedIdx + 1) & 0xffff;
+    }
+    if (count > 0) {
+      SHORTS.setRelease(used, 2, (short) usedIdx);
+      if (inflight != null) {
+        inflight.published(batch, count, usedIdx);
+      }
+      // 2.6.7.2: read the driver's flags only after the used index is visible.
+      VarHandle.fullFence();
+      if ((avail.getShort(0) & AVAIL_F_NO_INTERRUPT) == 0) {
+        interrupt.raise();
+      }
+    }
+    return count;
+  }
+
+  /** {@link #publishBatch} under the record's lock, or dropping the completions once the ring is detached. */
+  private int publishTracked() {
+    synchronized (inflight) {
+      if (!detached) {
+        return publishBatch();
+      }
+      int count = 0;
+      while (completed.poll() != null) {
+        count++;
+      }
+      return count;
     }
   }
 }

@@ -81,13 +81,18 @@ final class Vring {
     }
   }
 
-  /** SET_VRING_KICK: starts the ring on {@code memory}. */
-  void start(EventFd kickFd, GuestMemory memory, boolean indirect) throws IOException {
+  /**
+   * SET_VRING_KICK: starts the ring on {@code memory}; with an {@code inflight} region (SET_INFLIGHT_FD), first
+   * resubmits what a previous back-end left in flight.
+   */
+  void start(EventFd kickFd, GuestMemory memory, boolean indirect, InflightRegion inflight) throws IOException {
     stop(Duration.ZERO);
-    ByteBuffer[] rings;
+    Virtqueue q;
     try {
-      rings = new ByteBuffer[] {memory.user(descAddr, Virtqueue.descBytes(size)),
+      ByteBuffer[] rings = {memory.user(descAddr, Virtqueue.descBytes(size)),
           memory.user(availAddr, Virtqueue.availBytes(size)), memory.user(usedAddr, Virtqueue.usedBytes(size))};
+      q = new Virtqueue(size, rings, memory, base, indirect, this::interrupt,
+          inflight == null ? null : inflight.queue(index, size));
     } catch (VirtqueueException e) {
       kickFd.close();
       throw e;
@@ -96,7 +101,7 @@ final class Vring {
     // The ring holds its memory until it stops, even if a new SET_MEM_TABLE replaces it meanwhile.
     memory.retain();
     ringMemory = memory;
-    queue = new Virtqueue(size, rings, memory, base, indirect, this::interrupt);
+    queue = q;
     stop = EventFd.create();
     if (device.receives(index) && enabled) {
       device.started(index, queue);
@@ -136,7 +141,8 @@ final class Vring {
 
   /**
    * Stops the worker and waits up to {@code drain} for requests in flight; returns the next available index for
-   * GET_VRING_BASE. Requests still in flight after that complete later into memory kept mapped for them.
+   * GET_VRING_BASE. Requests still in flight after that complete later into memory kept mapped for them; with
+   * inflight tracking they are dropped instead, as the next start resubmits them.
    */
   int stop(Duration drain) {
     if (worker == null) {
@@ -155,6 +161,9 @@ final class Vring {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    if (queue.tracksInflight()) {
+      queue.detach();
+    }
     stop.close();
     kick.close();
     kick = null;
@@ -164,6 +173,10 @@ final class Vring {
     ringMemory.release();
     ringMemory = null;
     return base;
+  }
+
+  boolean started() {
+    return worker != null;
   }
 
   /** Stops the ring and closes its descriptors (RESET_OWNER, disconnect). */

@@ -15,17 +15,22 @@ final class Driver {
   static final long USER_BASE = 0x7f0000000000L;
   static final int SIZE = 16;
   private static final int AVAIL = 0x1000;
-  private static final int USED = 0x2000;
+  static final int USED = 0x2000;
   private static final int DATA = 0x10000;
   final ByteBuffer mem = ByteBuffer.allocateDirect(4 << 20).order(ByteOrder.LITTLE_ENDIAN);
   final GuestMemory memory = new GuestMemory(
       List.of(new GuestMemory.Region(GUEST_BASE, mem.capacity(), USER_BASE, off -> mem)), List.of());
   final AtomicInteger interrupts = new AtomicInteger();
-  final Virtqueue queue = new Virtqueue(SIZE, new ByteBuffer[] {memory.user(USER_BASE, Virtqueue.descBytes(SIZE)),
-      memory.user(USER_BASE + AVAIL, Virtqueue.availBytes(SIZE)), memory.user(USER_BASE + USED,
-      Virtqueue.usedBytes(SIZE))}, memory, 0, true, interrupts::incrementAndGet);
+  final Virtqueue queue = device(null);
   private int nextData = DATA;
   private int availIdx;
+
+  /** A device on this driver's ring, as a back-end builds one when the ring starts; {@code inflight} may be null. */
+  Virtqueue device(InflightQueue inflight) {
+    return new Virtqueue(SIZE, new ByteBuffer[] {memory.user(USER_BASE, Virtqueue.descBytes(SIZE)),
+        memory.user(USER_BASE + AVAIL, Virtqueue.availBytes(SIZE)), memory.user(USER_BASE + USED,
+        Virtqueue.usedBytes(SIZE))}, memory, 0, true, interrupts::incrementAndGet, inflight);
+  }
 
   /** A guest buffer of {@code len} bytes; returns its guest physical address. */
   long alloc(int len) {

@@ -15,6 +15,7 @@ import io.bmagent.testing.Specs;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -75,8 +76,29 @@ class VhostUserBlkGuestTest {
           () -> String.join("\n", console));
       String marker = "written by the guest through vhost-user-blk\n";
       assertEquals(marker, read(disk, MARKER_BLOCK).substring(0, marker.length()), "the guest's write reached the volume");
+
+      // QEMU went away (killed): the sessions end and unmap its memory and the inflight record, and the same
+      // sockets serve the next QEMU.
+      awaitNoFrontEndMemory();
+      List<String> again = Guest.boot(image, card.vhostUserSocket(VOLUME).orElseThrow(), 2,
+          new Guest.Nic(dir.resolve("nic.sock"), "02:00:00:00:00:01"), "BMGUEST-DONE", 90);
+      assertTrue(again.stream().anyMatch(l -> l.contains("BMGUEST-DONE")), () -> String.join("\n", again));
+      awaitNoFrontEndMemory();
     } finally {
       bootDisk.close();
+    }
+  }
+
+  /** Front-end memory shows in this process's maps as memfd mappings (guest RAM, the inflight record). */
+  private static void awaitNoFrontEndMemory() throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    List<String> left;
+    while (!(left = Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> l.contains("/memfd:"))
+        .toList()).isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("front-end memory still mapped after it disconnected: " + left);
+      }
+      Thread.sleep(50);
     }
   }
 

@@ -74,6 +74,11 @@ public final class VhostUserBlk implements VhostUserDevice {
   }
 
   @Override
+  public boolean tracksInflight() {
+    return true;
+  }
+
+  @Override
   public void handle(int queue, DescriptorChain chain) {
     List<ByteBuffer> in = chain.readable();
     List<ByteBuffer> out = chain.writable();

@@ -21,6 +21,8 @@ final class LibC {
   static final int POLLIN = 1;
   static final int EFD_CLOEXEC = 0x80000;
   static final int EINTR = 4;
+  static final int MFD_CLOEXEC = 1;
+  static final int MSG_NOSIGNAL = 0x4000;
 
   static {
     Native.register(Platform.C_LIBRARY_NAME);
@@ -38,6 +40,8 @@ final class LibC {
 
   static native NativeLong recvmsg(int fd, Pointer msg, int flags);
 
+  static native NativeLong sendmsg(int fd, Pointer msg, int flags);
+
   static native NativeLong read(int fd, Pointer buf, NativeLong count);
 
   static native NativeLong write(int fd, Pointer buf, NativeLong count);
@@ -49,6 +53,10 @@ final class LibC {
   static native int poll(Pointer fds, NativeLong nfds, int timeout);
 
   static native int eventfd(int initval, int flags);
+
+  static native int memfd_create(String name, int flags);
+
+  static native int ftruncate(int fd, long length);
 
   static native Pointer mmap(Pointer addr, NativeLong length, int prot, int flags, int fd, NativeLong offset);
 

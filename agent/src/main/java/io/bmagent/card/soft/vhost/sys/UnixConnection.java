@@ -109,6 +109,35 @@ public final class UnixConnection implements AutoCloseable {
     }
   }
 
+  /** Sends {@code from} in one message with {@code fd} as ancillary data (a reply that hands over shared memory). */
+  public void send(ByteBuffer from, int fd) throws IOException {
+    int n = from.remaining();
+    if (n > BUFFER) {
+      throw new IOException("message of " + n + " bytes exceeds " + BUFFER);
+    }
+    buffer.getByteBuffer(0, n).put(from);
+    msg.clear();
+    control.clear();
+    iov.setPointer(0, buffer);
+    iov.setLong(8, n);
+    msg.setPointer(16, iov);
+    msg.setLong(24, 1);
+    msg.setPointer(32, control);
+    msg.setLong(40, CMSGHDR + 8);
+    // struct cmsghdr: cmsg_len counts the header and one int; the control length is that rounded up to 8.
+    control.setLong(0, CMSGHDR + 4);
+    control.setInt(8, LibC.SOL_SOCKET);
+    control.setInt(12, LibC.SCM_RIGHTS);
+    control.setInt(CMSGHDR, fd);
+    long w;
+    do {
+      w = LibC.sendmsg(this.fd, msg, LibC.MSG_NOSIGNAL).longValue();
+    } while (w < 0 && com.sun.jna.Native.getLastError() == LibC.EINTR);
+    if (w != n) {
+      throw new IOException(w < 0 ? LibC.error("sendmsg") : "sendmsg sent " + w + " of " + n + " bytes");
+    }
+  }
+
   /** Wakes a blocked {@link #receive}; the reader then sees end of stream. */
   public void shutdown() {
     LibC.shutdown(fd, LibC.SHUT_RDWR);
