@@ -44,6 +44,8 @@ final class LossyRelay implements AutoCloseable {
   private volatile long blackoutAtBytes = Long.MAX_VALUE;
   private volatile long blackoutNanos;
   private volatile long blackoutEnds;
+  /** When the first datagram crossed after the blackout: the senders' retransmission timers decide it. */
+  private volatile long resumed;
 
   /**
    * @param forB where card A sends for B's host, on the cards' underlay port
@@ -92,6 +94,12 @@ final class LossyRelay implements AutoCloseable {
     return blackoutEnds != 0;
   }
 
+  /** How long after the blackout's end the first datagram crossed, in milliseconds; -1 if none has yet. */
+  long resumedAfterMillis() {
+    long r = resumed;
+    return r == 0 ? -1 : (r - blackoutEnds) / 1_000_000L;
+  }
+
   Counts counts() {
     return new Counts(received.get(), forwarded.get(), dropped.get(), blackedOut.get(), duplicated.get(),
         reordered.get());
@@ -119,9 +127,15 @@ final class LossyRelay implements AutoCloseable {
           blackoutEnds = System.nanoTime() + blackoutNanos;
         }
         long ends = blackoutEnds;
-        if (ends != 0 && System.nanoTime() - ends < 0) {
-          blackedOut.incrementAndGet();
-          continue;
+        if (ends != 0) {
+          long now = System.nanoTime();
+          if (now - ends < 0) {
+            blackedOut.incrementAndGet();
+            continue;
+          }
+          if (resumed == 0) {
+            resumed = now;
+          }
         }
         if (random.nextDouble() < loss) {
           dropped.incrementAndGet();
