@@ -22,7 +22,7 @@ final class LossyRelay implements AutoCloseable {
   /** What the relay did to the datagrams so far, both directions together. */
   record Counts(long received, long forwarded, long dropped, long blackedOut, long duplicated, long reordered) {}
 
-  /** The kernel's cap (net.core.rmem_max) keeps it lower on most machines; a burst waits here for the thread. */
+  /** A burst waits here for the relay's thread, as at a card's own socket; net.core.rmem_max caps it. */
   private static final int BUFFER = 4 << 20;
   /** How long a held datagram waits for a successor to overtake it before it goes out anyway. */
   private static final int HOLD_MILLIS = 20;

@@ -36,7 +36,6 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -177,8 +176,9 @@ class LossyUnderlayTest {
     // The first transfer runs while the JIT compiles the pipeline; only the second says what a clean wire carries.
     transfer(hostA, sink, SIZE, seed - 1);
     report("clean", SIZE, transfer(hostA, sink, SIZE, seed));
-    Map<AgentFixture, Snapshot> before = Map.of(agentA, snapshot(agentA, "eni-a"), agentB,
-        snapshot(agentB, "eni-b"));
+    Map<String, AgentFixture> agents = Map.of("eni-a", agentA, "eni-b", agentB);
+    Map<String, Snapshot> before = new HashMap<>();
+    agents.forEach((nic, f) -> before.put(nic, snapshot(f, nic)));
 
     relay.faults(LOSS, DUPLICATE, REORDER);
     String faulty = String.format("%.0f%% loss, %.0f%% duplicated, %.0f%% reordered", LOSS * 100, DUPLICATE * 100,
@@ -200,10 +200,11 @@ class LossyUnderlayTest {
     assertEquals(0, hostB.exec("python3", "-c", HostScripts.PING, IP_A).status(), "B pings A after the blackout");
     report("healed after the blackout", 1 << 20, transfer(hostA, sink, 1 << 20, seed + 3));
 
-    for (AgentFixture f : List.of(agentA, agentB)) {
-      String nic = f == agentA ? "eni-a" : "eni-b";
+    for (Map.Entry<String, AgentFixture> e : agents.entrySet()) {
+      String nic = e.getKey();
+      AgentFixture f = e.getValue();
       Snapshot after = snapshot(f, nic);
-      Snapshot was = before.get(f);
+      Snapshot was = before.get(nic);
       assertEquals(was.mappings(), after.mappings(), "the overlay table is as the control plane left it");
       assertEquals(InstancePhase.INSTANCE_PHASE_RUNNING,
           f.instances.getInstance(GetInstanceRequest.getDefaultInstance()).getStatus().getPhase());
