@@ -23,6 +23,7 @@ import io.bmagent.net.MacAddress;
 import io.bmagent.net.PortRange;
 import io.bmagent.net.Protocol;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Stateful security groups over connection tracking, and what a table change does to live connections. */
@@ -99,6 +100,41 @@ class PipelineStatefulTest {
     assertEquals(1, f.drops(DropReason.CONNTRACK_INVALID), "and forgotten");
     out(40081, 80, Tcp.SYN);
     assertEquals(2, f.drops(DropReason.SECURITY_GROUP), "new connections see the change at once");
+  }
+
+  /** What a lossy underlay makes of one connection: segments twice, out of order, and late after a silence. */
+  @Test
+  void duplicatedReorderedAndLateSegmentsKeepTheConnection() {
+    f.openAcls();
+    f.apply(rule(PolicyTable.SG_INGRESS, 0, Protocol.TCP, "10.0.0.0/24", PortRange.single(22), RuleAction.ALLOW));
+    in(50000, 22, Tcp.SYN);
+    in(50000, 22, Tcp.SYN);
+    out(22, 50000, Tcp.SYN | Tcp.ACK);
+    out(22, 50000, Tcp.SYN | Tcp.ACK);
+    in(50000, 22, Tcp.ACK | Tcp.PSH);
+    in(50000, 22, Tcp.ACK);
+    in(50000, 22, Tcp.SYN);
+    f.advanceSeconds(60);
+    in(50000, 22, Tcp.ACK | Tcp.PSH);
+    out(22, 50000, Tcp.ACK);
+    in(50000, 22, Tcp.FIN | Tcp.ACK);
+    in(50000, 22, Tcp.ACK | Tcp.PSH);
+    out(22, 50000, Tcp.FIN | Tcp.ACK);
+    in(50000, 22, Tcp.FIN | Tcp.ACK);
+    in(50000, 22, Tcp.ACK);
+    in(50000, 22, Tcp.ACK);
+    int delivered = 0;
+    while (f.host.poll() != null) {
+      delivered++;
+    }
+    int sent = 0;
+    while (f.underlay.poll() != null) {
+      sent++;
+    }
+    assertEquals(11, delivered, "every segment from the peer reached the host, copies and latecomers too");
+    assertEquals(4, sent);
+    assertEquals(Map.of(), f.port.port().orElseThrow().stats().drops());
+    assertEquals(1, f.port.port().orElseThrow().stats().conntrackEntries());
   }
 
   @Test

@@ -58,7 +58,8 @@ class QemuHostDiskOrderTest {
     List<String> out = new ArrayList<>();
     for (String arg : command) {
       if (arg.startsWith("socket,id=disk")) {
-        out.add(Path.of(arg.substring(arg.indexOf("path=") + 5)).getFileName().toString());
+        String path = arg.substring(arg.indexOf("path=") + 5).split(",", 2)[0];
+        out.add(Path.of(path).getFileName().toString());
       }
     }
     return out;

@@ -312,7 +312,7 @@ class AgentsEndToEndTest {
   }
 
   /** A UDP port free on every given address, so the cards and the gateway can share it as the VXLAN port. */
-  private static int commonFreePort(String... addresses) throws Exception {
+  static int commonFreePort(String... addresses) throws Exception {
     for (int attempt = 0; ; attempt++) {
       List<DatagramSocket> held = new ArrayList<>();
       try {
@@ -340,7 +340,7 @@ class AgentsEndToEndTest {
   }
 
   /** The host's side: the NIC's MAC on its interface, then DHCP from the card, as a cloud image's boot does. */
-  private static void bringUp(Netns ns, String tap, MacAddress mac, String expectedIp) throws Exception {
+  static void bringUp(Netns ns, String tap, MacAddress mac, String expectedIp) throws Exception {
     ns.must("ip", "link", "set", "lo", "up");
     ns.must("ip", "link", "set", tap, "address", mac.toString());
     ns.must("ip", "link", "set", tap, "up");
@@ -351,7 +351,7 @@ class AgentsEndToEndTest {
     ns.must("ip", "route", "add", "default", "via", lease[1]);
   }
 
-  private static void provision(AgentFixture f, Subsystem subsystem, int targetPort, NetworkInterfaceSpec nic) {
+  static void provision(AgentFixture f, Subsystem subsystem, int targetPort, NetworkInterfaceSpec nic) {
     int nsid = subsystem.addMemoryNamespace(1 << 20, 4096).nsid();
     f.instances.provisionInstance(ProvisionInstanceRequest.newBuilder().setInstanceId("i-" + nic.getNicId())
         .setSpec(Specs.instance().toBuilder().setPrimaryNic(nic).setBootDisk(BootDisk.newBuilder().setCloudVolume(
@@ -363,7 +363,7 @@ class AgentsEndToEndTest {
         .setStartAfterProvisioning(true).build());
   }
 
-  private static NetworkInterfaceSpec nic(String id, MacAddress mac, String ip, int vni, String group) {
+  static NetworkInterfaceSpec nic(String id, MacAddress mac, String ip, int vni, String group) {
     return NetworkInterfaceSpec.newBuilder().setNicId(id).setMac(mac.toString()).setVpcId("vpc-" + vni).setVni(vni)
         .setSubnetCidr("10.77.0.0/24").setGatewayIp("10.77.0.1").setPrivateIpv4(ip).addDnsServers("10.77.0.2")
         .addSecurityGroupIds(group).build();
@@ -390,7 +390,7 @@ class AgentsEndToEndTest {
   }
 
   /** A group of the given ingress rules and all egress. */
-  private static SecurityGroup group(String id, SecurityGroupRule... ingress) {
+  static SecurityGroup group(String id, SecurityGroupRule... ingress) {
     return SecurityGroup.newBuilder().setSecurityGroupId(id).addAllRules(List.of(ingress))
         .addRules(SecurityGroupRule.newBuilder().setDirection(Direction.DIRECTION_EGRESS)
             .setProtocol(Protocol.PROTOCOL_ALL).setRemoteCidr("0.0.0.0/0"))
@@ -398,7 +398,7 @@ class AgentsEndToEndTest {
   }
 
   /** @param port a TCP port, or 0 for every port */
-  private static SecurityGroupRule ingress(Protocol protocol, String cidr, int port) {
+  static SecurityGroupRule ingress(Protocol protocol, String cidr, int port) {
     SecurityGroupRule.Builder r = SecurityGroupRule.newBuilder().setDirection(Direction.DIRECTION_INGRESS)
         .setProtocol(protocol).setRemoteCidr(cidr);
     return port == 0 ? r.build() : r.setPorts(PortRange.newBuilder().setFrom(port).setTo(port)).build();
