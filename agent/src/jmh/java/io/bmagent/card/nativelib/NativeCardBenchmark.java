@@ -37,41 +37,41 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class NativeCardBenchmark {
 
-    private static final int BATCH = 1000;
+  private static final int BATCH = 1000;
 
-    private NativeCard card;
-    private BmdpuLibrary library;
-    private List<PolicyRule> rules;
+  private NativeCard card;
+  private BmdpuLibrary library;
+  private List<PolicyRule> rules;
 
-    @Setup(Level.Trial)
-    public void open() {
-        library = BmdpuLibraryLoader.library();
-        card = NativeCard.open("max_rules=" + (2 * BATCH));
-        rules = IntStream.range(0, BATCH).mapToObj(i -> new PolicyRule(PolicyTable.SG_INGRESS, 0, Protocol.TCP,
-                Ipv4Prefix.ANY, PortRange.single(i + 1), RuleAction.ALLOW, Ipv4Address.ANY)).toList();
-    }
+  @Setup(Level.Trial)
+  public void open() {
+    library = BmdpuLibraryLoader.library();
+    card = NativeCard.open("max_rules=" + (2 * BATCH));
+    rules = IntStream.range(0, BATCH).mapToObj(i -> new PolicyRule(PolicyTable.SG_INGRESS, 0, Protocol.TCP,
+        Ipv4Prefix.ANY, PortRange.single(i + 1), RuleAction.ALLOW, Ipv4Address.ANY)).toList();
+  }
 
-    @TearDown(Level.Trial)
-    public void close() {
-        card.close();
-    }
+  @TearDown(Level.Trial)
+  public void close() {
+    card.close();
+  }
 
-    @Benchmark
-    public int abiVersion() {
-        return library.bmdpu_abi_version();
-    }
+  @Benchmark
+  public int abiVersion() {
+    return library.bmdpu_abi_version();
+  }
 
-    @Benchmark
-    public PowerState hostPowerState() {
-        return card.host().state();
-    }
+  @Benchmark
+  public PowerState hostPowerState() {
+    return card.host().state();
+  }
 
-    @Benchmark
-    public int applyAndRemove1000Rules() {
-        BatchResult applied = card.network().applyRules(rules);
-        BatchResult removed = card.network().removeRules(rules);
-        applied.orThrow();
-        removed.orThrow();
-        return applied.applied() + removed.applied();
-    }
+  @Benchmark
+  public int applyAndRemove1000Rules() {
+    BatchResult applied = card.network().applyRules(rules);
+    BatchResult removed = card.network().removeRules(rules);
+    applied.orThrow();
+    removed.orThrow();
+    return applied.applied() + removed.applied();
+  }
 }

@@ -6,42 +6,42 @@ package io.bmagent.card.nativelib;
  */
 public final class BmdpuErrors {
 
-    private BmdpuErrors() {
-    }
+  private BmdpuErrors() {
+  }
 
-    /**
-     * Returns {@code rc} when it is not negative, else throws.
-     *
-     * @param op the C function without its {@code bmdpu_} prefix, e.g. {@code "blockdev_attach"}
-     * @throws BmdpuException for a negative {@code rc}, e.g. "busy: blockdev_attach (EBUSY)"
-     */
-    public static int check(int rc, String op) {
-        if (rc >= 0) {
-            return rc;
-        }
-        throw new BmdpuException(op, -rc, describe(-rc) + ": " + op + symbol(-rc));
+  /**
+   * Returns {@code rc} when it is not negative, else throws.
+   *
+   * @param op the C function without its {@code bmdpu_} prefix, e.g. {@code "blockdev_attach"}
+   * @throws BmdpuException for a negative {@code rc}, e.g. "busy: blockdev_attach (EBUSY)"
+   */
+  public static int check(int rc, String op) {
+    if (rc >= 0) {
+      return rc;
     }
+    throw new BmdpuException(op, -rc, describe(-rc) + ": " + op + symbol(-rc));
+  }
 
-    /**
-     * Like {@link #check} for batch calls, whose count out-parameter tells how far they got.
-     *
-     * @throws BmdpuBatchException e.g. "no space: rules_apply stopped after 497 of 997 (ENOSPC)"
-     */
-    public static void checkBatch(int rc, String op, int completed, int requested) {
-        if (rc >= 0) {
-            return;
-        }
-        String message = describe(-rc) + ": " + op + " stopped after " + completed + " of " + requested
-                + symbol(-rc);
-        throw new BmdpuBatchException(op, -rc, message, completed, requested);
+  /**
+   * Like {@link #check} for batch calls, whose count out-parameter tells how far they got.
+   *
+   * @throws BmdpuBatchException e.g. "no space: rules_apply stopped after 497 of 997 (ENOSPC)"
+   */
+  public static void checkBatch(int rc, String op, int completed, int requested) {
+    if (rc >= 0) {
+      return;
     }
+    String message = describe(-rc) + ": " + op + " stopped after " + completed + " of " + requested
+        + symbol(-rc);
+    throw new BmdpuBatchException(op, -rc, message, completed, requested);
+  }
 
-    private static String describe(int errno) {
-        return BmdpuError.of(errno).reason();
-    }
+  private static String describe(int errno) {
+    return BmdpuError.of(errno).reason();
+  }
 
-    private static String symbol(int errno) {
-        BmdpuError e = BmdpuError.of(errno);
-        return e == BmdpuError.OTHER ? " (errno " + errno + ")" : " (" + e.symbol() + ")";
-    }
+  private static String symbol(int errno) {
+    BmdpuError e = BmdpuError.of(errno);
+    return e == BmdpuError.OTHER ? " (errno " + errno + ")" : " (" + e.symbol() + ")";
+  }
 }

@@ -5,27 +5,27 @@ package io.bmagent.card.nativelib;
  * and the errno; created only by {@link BmdpuErrors}.
  */
 public class BmdpuException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 1L;
 
-    private final String op;
-    private final int errno;
+  private final String op;
+  private final int errno;
 
-    BmdpuException(String op, int errno, String message) {
-        super(message);
-        this.op = op;
-        this.errno = errno;
-    }
+  BmdpuException(String op, int errno, String message) {
+    super(message);
+    this.op = op;
+    this.errno = errno;
+  }
 
-    public String op() {
-        return op;
-    }
+  public String op() {
+    return op;
+  }
 
-    /** The positive errno the call returned negated. */
-    public int errno() {
-        return errno;
-    }
+  /** The positive errno the call returned negated. */
+  public int errno() {
+    return errno;
+  }
 
-    public BmdpuError error() {
-        return BmdpuError.of(errno);
-    }
+  public BmdpuError error() {
+    return BmdpuError.of(errno);
+  }
 }

@@ -12,32 +12,32 @@ package io.bmagent.card.nativelib;
  */
 public record CardEvent(long seq, long timestampNs, Type type, int slot, int value, String objectId) {
 
-    CardEvent(long seq, long timestampNs, int type, int slot, int value, String objectId) {
-        this(seq, timestampNs, Type.of(type), slot, value, objectId);
+  CardEvent(long seq, long timestampNs, int type, int slot, int value, String objectId) {
+    this(seq, timestampNs, Type.of(type), slot, value, objectId);
+  }
+
+  /** {@code BMDPU_EVENT_*}. */
+  public enum Type {
+    UNKNOWN(0),
+    PATH_DOWN(BmdpuLibrary.BMDPU_EVENT_PATH_DOWN),
+    PATH_UP(BmdpuLibrary.BMDPU_EVENT_PATH_UP),
+    HOST_POWER_CHANGED(BmdpuLibrary.BMDPU_EVENT_HOST_POWER_CHANGED),
+    DEVICE_ERROR(BmdpuLibrary.BMDPU_EVENT_DEVICE_ERROR),
+    FREEZE_TIMEOUT(BmdpuLibrary.BMDPU_EVENT_FREEZE_TIMEOUT);
+
+    private final int code;
+
+    Type(int code) {
+      this.code = code;
     }
 
-    /** {@code BMDPU_EVENT_*}. */
-    public enum Type {
-        UNKNOWN(0),
-        PATH_DOWN(BmdpuLibrary.BMDPU_EVENT_PATH_DOWN),
-        PATH_UP(BmdpuLibrary.BMDPU_EVENT_PATH_UP),
-        HOST_POWER_CHANGED(BmdpuLibrary.BMDPU_EVENT_HOST_POWER_CHANGED),
-        DEVICE_ERROR(BmdpuLibrary.BMDPU_EVENT_DEVICE_ERROR),
-        FREEZE_TIMEOUT(BmdpuLibrary.BMDPU_EVENT_FREEZE_TIMEOUT);
-
-        private final int code;
-
-        Type(int code) {
-            this.code = code;
+    static Type of(int code) {
+      for (Type t : values()) {
+        if (t.code == code) {
+          return t;
         }
-
-        static Type of(int code) {
-            for (Type t : values()) {
-                if (t.code == code) {
-                    return t;
-                }
-            }
-            return UNKNOWN;
-        }
+      }
+      return UNKNOWN;
     }
+  }
 }

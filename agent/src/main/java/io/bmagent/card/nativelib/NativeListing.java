@@ -12,35 +12,35 @@ import java.util.function.Function;
  */
 final class NativeListing {
 
-    /** Enough for the common case in one call without a large allocation. */
-    private static final int INITIAL = 64;
+  /** Enough for the common case in one call without a large allocation. */
+  private static final int INITIAL = 64;
 
-    /** The raw call: {@code out} array and {@code count}; returns 0 or -errno. */
-    @FunctionalInterface
-    interface Lister {
-        int list(Pointer out, IntByReference count);
-    }
+  /** The raw call: {@code out} array and {@code count}; returns 0 or -errno. */
+  @FunctionalInterface
+  interface Lister {
+    int list(Pointer out, IntByReference count);
+  }
 
-    private NativeListing() {
-    }
+  private NativeListing() {
+  }
 
-    /** All elements, converted while their native buffer is still alive. */
-    static <T extends Structure, R> List<R> all(Class<T> type, String op, Lister lister, Function<T, R> convert) {
-        int capacity = INITIAL;
-        for (;;) {
-            try (StructArray<T> array = StructArray.of(type, capacity)) {
-                IntByReference count = new IntByReference(capacity);
-                try {
-                    BmdpuErrors.check(lister.list(array.pointer(), count), op);
-                } catch (BmdpuException e) {
-                    if (e.error() != BmdpuError.RANGE) {
-                        throw e;
-                    }
-                    capacity = Math.max(count.getValue(), capacity * 2);
-                    continue;
-                }
-                return array.read(count.getValue()).stream().map(convert).toList();
-            }
+  /** All elements, converted while their native buffer is still alive. */
+  static <T extends Structure, R> List<R> all(Class<T> type, String op, Lister lister, Function<T, R> convert) {
+    int capacity = INITIAL;
+    for (;;) {
+      try (StructArray<T> array = StructArray.of(type, capacity)) {
+        IntByReference count = new IntByReference(capacity);
+        try {
+          BmdpuErrors.check(lister.list(array.pointer(), count), op);
+        } catch (BmdpuException e) {
+          if (e.error() != BmdpuError.RANGE) {
+            throw e;
+          }
+          capacity = Math.max(count.getValue(), capacity * 2);
+          continue;
         }
+        return array.read(count.getValue()).stream().map(convert).toList();
+      }
     }
+  }
 }

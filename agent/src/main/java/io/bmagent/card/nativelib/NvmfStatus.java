@@ -9,21 +9,21 @@ import com.sun.jna.Structure.FieldOrder;
  */
 @FieldOrder({"conn_id", "state", "device_refs", "has_secret", "pad0"})
 public class NvmfStatus extends BmdpuStructure {
-    public byte[] conn_id = new byte[BmdpuLibrary.BMDPU_ID_MAX];
-    public int state;
-    public int device_refs;
-    public int has_secret;
-    public int pad0;
+  public byte[] conn_id = new byte[BmdpuLibrary.BMDPU_ID_MAX];
+  public int state;
+  public int device_refs;
+  public int has_secret;
+  public int pad0;
 
-    public NvmfStatus() {
-        super();
-    }
+  public NvmfStatus() {
+    super();
+  }
 
-    public NvmfStatus(Pointer p) {
-        super(p);
-    }
+  public NvmfStatus(Pointer p) {
+    super(p);
+  }
 
-    public String connId() {
-        return getString(conn_id);
-    }
+  public String connId() {
+    return getString(conn_id);
+  }
 }

@@ -27,86 +27,86 @@ import java.util.concurrent.TimeUnit;
  * port chosen the first time.
  */
 public final class NvmeTcpTarget implements AutoCloseable {
-    private final TargetOptions options;
-    private final EventLoopGroup group;
-    private final Map<String, Subsystem> subsystems = new ConcurrentHashMap<>();
-    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    private Channel server;
-    private int port;
-    private volatile boolean hung;
+  private final TargetOptions options;
+  private final EventLoopGroup group;
+  private final Map<String, Subsystem> subsystems = new ConcurrentHashMap<>();
+  private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private Channel server;
+  private int port;
+  private volatile boolean hung;
 
-    public NvmeTcpTarget(TargetOptions options) {
-        this.options = options;
-        this.port = options.port;
-        this.group = Transports.newGroup(options.threads);
-    }
+  public NvmeTcpTarget(TargetOptions options) {
+    this.options = options;
+    this.port = options.port;
+    this.group = Transports.newGroup(options.threads);
+  }
 
-    public Subsystem addSubsystem(String nqn) {
-        return subsystems.computeIfAbsent(nqn, n -> new Subsystem(n, options.dataDir));
-    }
+  public Subsystem addSubsystem(String nqn) {
+    return subsystems.computeIfAbsent(nqn, n -> new Subsystem(n, options.dataDir));
+  }
 
-    public Subsystem subsystem(String nqn) {
-        return subsystems.get(nqn);
-    }
+  public Subsystem subsystem(String nqn) {
+    return subsystems.get(nqn);
+  }
 
-    /** Starts listening on all addresses; returns the port. */
-    public synchronized int start() throws InterruptedException {
-        if (server != null) {
-            return port;
-        }
-        int maxData = Math.max(Math.max(options.maxH2cData, options.inCapsuleDataSize), Nvme.ADMIN_INCAPSULE_SIZE);
-        ServerBootstrap b = new ServerBootstrap().group(group).channel(Transports.serverChannel())
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        connections.add(ch);
-                        ch.config().setAutoRead(!hung);
-                        PduCodecConfig codec = new PduCodecConfig(false, maxData);
-                        // Responses to the commands of one read go out in one flush at read complete.
-                        ch.pipeline().addLast(new FlushConsolidationHandler(256, true), new NvmeTcpPduEncoder(codec),
-                                new NvmeTcpPduDecoder(codec), new TargetConnection(NvmeTcpTarget.this, options, codec));
-                    }
-                });
-        server = b.bind(new InetSocketAddress(port)).sync().channel();
-        port = ((InetSocketAddress) server.localAddress()).getPort();
-        return port;
+  /** Starts listening on all addresses; returns the port. */
+  public synchronized int start() throws InterruptedException {
+    if (server != null) {
+      return port;
     }
+    int maxData = Math.max(Math.max(options.maxH2cData, options.inCapsuleDataSize), Nvme.ADMIN_INCAPSULE_SIZE);
+    ServerBootstrap b = new ServerBootstrap().group(group).channel(Transports.serverChannel())
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            connections.add(ch);
+            ch.config().setAutoRead(!hung);
+            PduCodecConfig codec = new PduCodecConfig(false, maxData);
+            // Responses to the commands of one read go out in one flush at read complete.
+            ch.pipeline().addLast(new FlushConsolidationHandler(256, true), new NvmeTcpPduEncoder(codec),
+                new NvmeTcpPduDecoder(codec), new TargetConnection(NvmeTcpTarget.this, options, codec));
+          }
+        });
+    server = b.bind(new InetSocketAddress(port)).sync().channel();
+    port = ((InetSocketAddress) server.localAddress()).getPort();
+    return port;
+  }
 
-    /** Stops listening and drops every connection, as a storage outage would. */
-    public synchronized void stop() throws InterruptedException {
-        if (server != null) {
-            server.close().sync();
-            server = null;
-        }
-        connections.close().sync();
+  /** Stops listening and drops every connection, as a storage outage would. */
+  public synchronized void stop() throws InterruptedException {
+    if (server != null) {
+      server.close().sync();
+      server = null;
     }
+    connections.close().sync();
+  }
 
-    /**
-     * Stops (or resumes) reading from every connection, current and new, while keeping them open:
-     * a storage node that hangs rather than dies, which only command timeouts can detect.
-     */
-    public void hang(boolean hang) {
-        hung = hang;
-        for (Channel ch : connections) {
-            // On the channel's loop, so no read is in flight once this returns.
-            ch.eventLoop().submit(() -> ch.config().setAutoRead(!hang)).syncUninterruptibly();
-        }
+  /**
+   * Stops (or resumes) reading from every connection, current and new, while keeping them open:
+   * a storage node that hangs rather than dies, which only command timeouts can detect.
+   */
+  public void hang(boolean hang) {
+    hung = hang;
+    for (Channel ch : connections) {
+      // On the channel's loop, so no read is in flight once this returns.
+      ch.eventLoop().submit(() -> ch.config().setAutoRead(!hang)).syncUninterruptibly();
     }
+  }
 
-    public synchronized boolean running() {
-        return server != null;
-    }
+  public synchronized boolean running() {
+    return server != null;
+  }
 
-    public synchronized int port() {
-        return port;
-    }
+  public synchronized int port() {
+    return port;
+  }
 
-    @Override
-    public void close() throws InterruptedException {
-        stop();
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
-        subsystems.values().forEach(Subsystem::closeAll);
-    }
+  @Override
+  public void close() throws InterruptedException {
+    stop();
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
+    subsystems.values().forEach(Subsystem::closeAll);
+  }
 }

@@ -18,147 +18,147 @@ import java.util.concurrent.atomic.AtomicInteger;
  * follow the dynamic model (NVMe-oF 1.1, 4.2): each admin Connect allocates a fresh one.
  */
 public final class Subsystem {
-    /** NN reported in Identify Controller: the NSID space, so snapshots can appear later. */
-    static final int MAX_NAMESPACES = 1024;
-    private final String nqn;
-    private final String serial;
-    private final Path dataDir;
-    private final NavigableMap<Integer, Namespace> namespaces = new ConcurrentSkipListMap<>();
-    private final Map<Integer, TargetController> controllers = new ConcurrentHashMap<>();
-    private final Set<String> allowedHosts = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger nextCntlid = new AtomicInteger(1);
+  /** NN reported in Identify Controller: the NSID space, so snapshots can appear later. */
+  static final int MAX_NAMESPACES = 1024;
+  private final String nqn;
+  private final String serial;
+  private final Path dataDir;
+  private final NavigableMap<Integer, Namespace> namespaces = new ConcurrentSkipListMap<>();
+  private final Map<Integer, TargetController> controllers = new ConcurrentHashMap<>();
+  private final Set<String> allowedHosts = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger nextCntlid = new AtomicInteger(1);
 
-    Subsystem(String nqn, Path dataDir) {
-        this.nqn = nqn;
-        this.dataDir = dataDir;
-        this.serial = String.format("BMLAB%08X", nqn.hashCode());
-    }
+  Subsystem(String nqn, Path dataDir) {
+    this.nqn = nqn;
+    this.dataDir = dataDir;
+    this.serial = String.format("BMLAB%08X", nqn.hashCode());
+  }
 
-    public String nqn() {
-        return nqn;
-    }
+  public String nqn() {
+    return nqn;
+  }
 
-    public String serial() {
-        return serial;
-    }
+  public String serial() {
+    return serial;
+  }
 
-    /** Restricts Connect to the given host NQNs; with none allowed, any host may connect. */
-    public void allowHost(String hostNqn) {
-        allowedHosts.add(hostNqn);
-    }
+  /** Restricts Connect to the given host NQNs; with none allowed, any host may connect. */
+  public void allowHost(String hostNqn) {
+    allowedHosts.add(hostNqn);
+  }
 
-    boolean hostAllowed(String hostNqn) {
-        return allowedHosts.isEmpty() || allowedHosts.contains(hostNqn);
-    }
+  boolean hostAllowed(String hostNqn) {
+    return allowedHosts.isEmpty() || allowedHosts.contains(hostNqn);
+  }
 
-    public Namespace addMemoryNamespace(long bytes, int blockSize) {
-        return add(blockSize, new MemoryBacking(bytes));
-    }
+  public Namespace addMemoryNamespace(long bytes, int blockSize) {
+    return add(blockSize, new MemoryBacking(bytes));
+  }
 
-    /** Serves {@code file}, creating it sparse if needed and growing it to {@code bytes}. */
-    public Namespace addFileNamespace(Path file, long bytes, int blockSize) throws IOException {
-        return add(blockSize, new FileBacking(file, bytes));
-    }
+  /** Serves {@code file}, creating it sparse if needed and growing it to {@code bytes}. */
+  public Namespace addFileNamespace(Path file, long bytes, int blockSize) throws IOException {
+    return add(blockSize, new FileBacking(file, bytes));
+  }
 
-    private synchronized Namespace add(int blockSize, Backing backing) {
-        int nsid = 1;
-        while (namespaces.containsKey(nsid)) {
-            nsid++;
-        }
-        if (nsid > MAX_NAMESPACES) {
-            throw new IllegalStateException("subsystem " + nqn + " is full");
-        }
-        Namespace ns = new Namespace(nsid, blockSize, backing);
-        namespaces.put(nsid, ns);
-        return ns;
+  private synchronized Namespace add(int blockSize, Backing backing) {
+    int nsid = 1;
+    while (namespaces.containsKey(nsid)) {
+      nsid++;
     }
+    if (nsid > MAX_NAMESPACES) {
+      throw new IllegalStateException("subsystem " + nqn + " is full");
+    }
+    Namespace ns = new Namespace(nsid, blockSize, backing);
+    namespaces.put(nsid, ns);
+    return ns;
+  }
 
-    public Namespace namespace(int nsid) {
-        return namespaces.get(nsid);
-    }
+  public Namespace namespace(int nsid) {
+    return namespaces.get(nsid);
+  }
 
-    NavigableMap<Integer, Namespace> namespaces() {
-        return namespaces;
-    }
+  NavigableMap<Integer, Namespace> namespaces() {
+    return namespaces;
+  }
 
-    public void removeNamespace(int nsid) throws IOException {
-        Namespace ns = namespaces.remove(nsid);
-        if (ns != null) {
-            ns.backing().close();
-        }
+  public void removeNamespace(int nsid) throws IOException {
+    Namespace ns = namespaces.remove(nsid);
+    if (ns != null) {
+      ns.backing().close();
     }
+  }
 
-    /** A point-in-time copy of {@code nsid} served as a new namespace; returns its NSID. */
-    public int snapshot(int nsid) throws IOException {
-        Namespace ns = require(nsid);
-        return add(ns.blockSize(), ns.backing().snapshot()).nsid();
-    }
+  /** A point-in-time copy of {@code nsid} served as a new namespace; returns its NSID. */
+  public int snapshot(int nsid) throws IOException {
+    Namespace ns = require(nsid);
+    return add(ns.blockSize(), ns.backing().snapshot()).nsid();
+  }
 
-    /**
-     * A new namespace whose initial content is the image file: a file copy under the data
-     * directory when the target has one, memory otherwise. The size is rounded up to a block.
-     */
-    public int cloneImage(Path image, int blockSize) throws IOException {
-        long size = (Files.size(image) + blockSize - 1) / blockSize * blockSize;
-        Backing backing;
-        if (dataDir != null) {
-            Path copy = Files.createTempFile(dataDir, "clone-", ".img");
-            Files.copy(image, copy, StandardCopyOption.REPLACE_EXISTING);
-            backing = new FileBacking(copy, size);
-        } else {
-            backing = new MemoryBacking(size);
-            try (FileBacking src = new FileBacking(image, Files.size(image))) {
-                Backing.copy(src, backing);
-            }
-        }
-        return add(blockSize, backing).nsid();
+  /**
+   * A new namespace whose initial content is the image file: a file copy under the data
+   * directory when the target has one, memory otherwise. The size is rounded up to a block.
+   */
+  public int cloneImage(Path image, int blockSize) throws IOException {
+    long size = (Files.size(image) + blockSize - 1) / blockSize * blockSize;
+    Backing backing;
+    if (dataDir != null) {
+      Path copy = Files.createTempFile(dataDir, "clone-", ".img");
+      Files.copy(image, copy, StandardCopyOption.REPLACE_EXISTING);
+      backing = new FileBacking(copy, size);
+    } else {
+      backing = new MemoryBacking(size);
+      try (FileBacking src = new FileBacking(image, Files.size(image))) {
+        Backing.copy(src, backing);
+      }
     }
+    return add(blockSize, backing).nsid();
+  }
 
-    /** Rolls {@code nsid} back to the content of snapshot {@code snapshotNsid}. */
-    public void restore(int nsid, int snapshotNsid) throws IOException {
-        Namespace ns = require(nsid);
-        Namespace snap = require(snapshotNsid);
-        if (snap.backing().size() != ns.backing().size() || snap.blockSize() != ns.blockSize()) {
-            throw new IllegalArgumentException("snapshot " + snapshotNsid + " does not match namespace " + nsid);
-        }
-        ns.backing().restoreFrom(snap.backing());
+  /** Rolls {@code nsid} back to the content of snapshot {@code snapshotNsid}. */
+  public void restore(int nsid, int snapshotNsid) throws IOException {
+    Namespace ns = require(nsid);
+    Namespace snap = require(snapshotNsid);
+    if (snap.backing().size() != ns.backing().size() || snap.blockSize() != ns.blockSize()) {
+      throw new IllegalArgumentException("snapshot " + snapshotNsid + " does not match namespace " + nsid);
     }
+    ns.backing().restoreFrom(snap.backing());
+  }
 
-    private Namespace require(int nsid) {
-        Namespace ns = namespaces.get(nsid);
-        if (ns == null) {
-            throw new IllegalArgumentException("no namespace " + nsid + " in " + nqn);
-        }
-        return ns;
+  private Namespace require(int nsid) {
+    Namespace ns = namespaces.get(nsid);
+    if (ns == null) {
+      throw new IllegalArgumentException("no namespace " + nsid + " in " + nqn);
     }
+    return ns;
+  }
 
-    TargetController newController(String hostNqn, UUID hostId) {
-        int id = nextCntlid.getAndUpdate(i -> i >= 0xFFEF ? 1 : i + 1);
-        TargetController c = new TargetController(this, id, hostNqn, hostId);
-        controllers.put(id, c);
-        return c;
-    }
+  TargetController newController(String hostNqn, UUID hostId) {
+    int id = nextCntlid.getAndUpdate(i -> i >= 0xFFEF ? 1 : i + 1);
+    TargetController c = new TargetController(this, id, hostNqn, hostId);
+    controllers.put(id, c);
+    return c;
+  }
 
-    TargetController controller(int cntlid) {
-        return controllers.get(cntlid);
-    }
+  TargetController controller(int cntlid) {
+    return controllers.get(cntlid);
+  }
 
-    void removeController(TargetController c) {
-        controllers.remove(c.cntlid(), c);
-    }
+  void removeController(TargetController c) {
+    controllers.remove(c.cntlid(), c);
+  }
 
-    /** Number of live controllers; tests use it to see that hosts went away. */
-    public int controllerCount() {
-        return controllers.size();
-    }
+  /** Number of live controllers; tests use it to see that hosts went away. */
+  public int controllerCount() {
+    return controllers.size();
+  }
 
-    void closeAll() {
-        for (Namespace ns : namespaces.values()) {
-            try {
-                ns.backing().close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+  void closeAll() {
+    for (Namespace ns : namespaces.values()) {
+      try {
+        ns.backing().close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
+  }
 }

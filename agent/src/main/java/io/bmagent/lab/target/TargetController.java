@@ -15,123 +15,123 @@ import java.util.concurrent.TimeUnit;
  * timer and the channels of its queues. It lives as long as its admin queue connection.
  */
 final class TargetController {
-    /** CAP: MQES 1023 (0's based), CQR, TO 5 s, CSS NVM, MPSMIN 4 KiB (NVMe Base 3.1.1). */
-    static final long CAP = 1023L | (1L << 16) | (10L << 24) | (1L << 37);
-    static final long VS_1_3 = 0x00010300L;
-    private final Subsystem subsystem;
-    private final int cntlid;
-    private final String hostNqn;
-    private final UUID hostId;
-    private final Map<Integer, Channel> queues = new ConcurrentHashMap<>();
-    private volatile long cc;
-    private volatile long csts;
-    private volatile int grantedIoQueues;
-    private volatile long katoMillis;
-    private volatile long lastKeepAlive = System.nanoTime();
-    private ScheduledFuture<?> keepAliveCheck;
-    private EventLoop loop;
+  /** CAP: MQES 1023 (0's based), CQR, TO 5 s, CSS NVM, MPSMIN 4 KiB (NVMe Base 3.1.1). */
+  static final long CAP = 1023L | (1L << 16) | (10L << 24) | (1L << 37);
+  static final long VS_1_3 = 0x00010300L;
+  private final Subsystem subsystem;
+  private final int cntlid;
+  private final String hostNqn;
+  private final UUID hostId;
+  private final Map<Integer, Channel> queues = new ConcurrentHashMap<>();
+  private volatile long cc;
+  private volatile long csts;
+  private volatile int grantedIoQueues;
+  private volatile long katoMillis;
+  private volatile long lastKeepAlive = System.nanoTime();
+  private ScheduledFuture<?> keepAliveCheck;
+  private EventLoop loop;
 
-    TargetController(Subsystem subsystem, int cntlid, String hostNqn, UUID hostId) {
-        this.subsystem = subsystem;
-        this.cntlid = cntlid;
-        this.hostNqn = hostNqn;
-        this.hostId = hostId;
+  TargetController(Subsystem subsystem, int cntlid, String hostNqn, UUID hostId) {
+    this.subsystem = subsystem;
+    this.cntlid = cntlid;
+    this.hostNqn = hostNqn;
+    this.hostId = hostId;
+  }
+
+  Subsystem subsystem() {
+    return subsystem;
+  }
+
+  int cntlid() {
+    return cntlid;
+  }
+
+  boolean sameHost(String nqn, UUID id) {
+    return hostNqn.equals(nqn) && hostId.equals(id);
+  }
+
+  boolean ready() {
+    return (csts & 1) != 0;
+  }
+
+  boolean addQueue(int qid, Channel ch) {
+    return queues.putIfAbsent(qid, ch) == null;
+  }
+
+  void removeQueue(int qid, Channel ch) {
+    queues.remove(qid, ch);
+  }
+
+  int grantedIoQueues() {
+    return grantedIoQueues;
+  }
+
+  void grantIoQueues(int n) {
+    grantedIoQueues = n;
+  }
+
+  long property(int offset) {
+    return switch (offset) {
+      case Nvme.PROP_CAP -> CAP;
+      case Nvme.PROP_VS -> VS_1_3;
+      case Nvme.PROP_CC -> cc;
+      case Nvme.PROP_CSTS -> csts;
+      default -> -1;
+    };
+  }
+
+  /**
+   * Writes CC: EN 0 to 1 sets CSTS.RDY, 1 to 0 resets; SHN non-zero reports shutdown complete
+   * in CSTS.SHST (NVMe Base 3.1.5-6). Returns false for properties that are not writable.
+   */
+  synchronized boolean setProperty(int offset, long value) {
+    if (offset != Nvme.PROP_CC) {
+      return false;
     }
+    cc = value & 0xffffffffL;
+    long rdy = cc & 1;
+    long shst = ((cc >>> 14) & 3) != 0 ? 2L << 2 : 0;
+    csts = rdy | shst;
+    return true;
+  }
 
-    Subsystem subsystem() {
-        return subsystem;
+  long katoMillis() {
+    return katoMillis;
+  }
+
+  void keepAlive() {
+    lastKeepAlive = System.nanoTime();
+  }
+
+  /** Arms the keep-alive timer: no Keep Alive within KATO ends the association (NVMe Base 7.12). */
+  synchronized void startKeepAlive(EventLoop adminLoop, long kato) {
+    loop = adminLoop;
+    katoMillis = kato;
+    keepAlive();
+    if (keepAliveCheck != null) {
+      keepAliveCheck.cancel(false);
     }
-
-    int cntlid() {
-        return cntlid;
-    }
-
-    boolean sameHost(String nqn, UUID id) {
-        return hostNqn.equals(nqn) && hostId.equals(id);
-    }
-
-    boolean ready() {
-        return (csts & 1) != 0;
-    }
-
-    boolean addQueue(int qid, Channel ch) {
-        return queues.putIfAbsent(qid, ch) == null;
-    }
-
-    void removeQueue(int qid, Channel ch) {
-        queues.remove(qid, ch);
-    }
-
-    int grantedIoQueues() {
-        return grantedIoQueues;
-    }
-
-    void grantIoQueues(int n) {
-        grantedIoQueues = n;
-    }
-
-    long property(int offset) {
-        return switch (offset) {
-            case Nvme.PROP_CAP -> CAP;
-            case Nvme.PROP_VS -> VS_1_3;
-            case Nvme.PROP_CC -> cc;
-            case Nvme.PROP_CSTS -> csts;
-            default -> -1;
-        };
-    }
-
-    /**
-     * Writes CC: EN 0 to 1 sets CSTS.RDY, 1 to 0 resets; SHN non-zero reports shutdown complete
-     * in CSTS.SHST (NVMe Base 3.1.5-6). Returns false for properties that are not writable.
-     */
-    synchronized boolean setProperty(int offset, long value) {
-        if (offset != Nvme.PROP_CC) {
-            return false;
+    if (kato > 0) {
+      long period = Math.max(10, kato / 4);
+      keepAliveCheck = loop.scheduleAtFixedRate(() -> {
+        if (System.nanoTime() - lastKeepAlive > TimeUnit.MILLISECONDS.toNanos(katoMillis)) {
+          destroy();
         }
-        cc = value & 0xffffffffL;
-        long rdy = cc & 1;
-        long shst = ((cc >>> 14) & 3) != 0 ? 2L << 2 : 0;
-        csts = rdy | shst;
-        return true;
+      }, period, period, TimeUnit.MILLISECONDS);
     }
+  }
 
-    long katoMillis() {
-        return katoMillis;
-    }
+  /** Set Features Keep Alive Timer (FID 0Fh) re-arms with the new KATO. */
+  synchronized void updateKato(long kato) {
+    startKeepAlive(loop, kato);
+  }
 
-    void keepAlive() {
-        lastKeepAlive = System.nanoTime();
+  /** Tears the association down: every queue connection of this controller closes. */
+  synchronized void destroy() {
+    if (keepAliveCheck != null) {
+      keepAliveCheck.cancel(false);
     }
-
-    /** Arms the keep-alive timer: no Keep Alive within KATO ends the association (NVMe Base 7.12). */
-    synchronized void startKeepAlive(EventLoop adminLoop, long kato) {
-        loop = adminLoop;
-        katoMillis = kato;
-        keepAlive();
-        if (keepAliveCheck != null) {
-            keepAliveCheck.cancel(false);
-        }
-        if (kato > 0) {
-            long period = Math.max(10, kato / 4);
-            keepAliveCheck = loop.scheduleAtFixedRate(() -> {
-                if (System.nanoTime() - lastKeepAlive > TimeUnit.MILLISECONDS.toNanos(katoMillis)) {
-                    destroy();
-                }
-            }, period, period, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    /** Set Features Keep Alive Timer (FID 0Fh) re-arms with the new KATO. */
-    synchronized void updateKato(long kato) {
-        startKeepAlive(loop, kato);
-    }
-
-    /** Tears the association down: every queue connection of this controller closes. */
-    synchronized void destroy() {
-        if (keepAliveCheck != null) {
-            keepAliveCheck.cancel(false);
-        }
-        subsystem.removeController(this);
-        queues.values().forEach(Channel::close);
-    }
+    subsystem.removeController(this);
+    queues.values().forEach(Channel::close);
+  }
 }

@@ -41,104 +41,104 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("hil")
 class NativeAgentTest {
 
-    @TempDir
-    Path dir;
-    private NativeCard card;
-    private SimProbe probe;
-    private SimulatorControl sim;
-    private AgentFixture f;
+  @TempDir
+  Path dir;
+  private NativeCard card;
+  private SimProbe probe;
+  private SimulatorControl sim;
+  private AgentFixture f;
 
-    @BeforeEach
-    void start() throws Exception {
-        SimCards.library();
-        card = NativeCard.open("power_transition_ms=20");
-        probe = new SimProbe(card.handle());
-        sim = SimulatorControl.of(card.handle());
-        f = new AgentFixture(dir, card);
-    }
+  @BeforeEach
+  void start() throws Exception {
+    SimCards.library();
+    card = NativeCard.open("power_transition_ms=20");
+    probe = new SimProbe(card.handle());
+    sim = SimulatorControl.of(card.handle());
+    f = new AgentFixture(dir, card);
+  }
 
-    @AfterEach
-    void stop() throws Exception {
-        f.close();
-    }
+  @AfterEach
+  void stop() throws Exception {
+    f.close();
+  }
 
-    @Test
-    void provisionsRunsAndReconfiguresTheSimulatedCard() {
-        f.instances.provisionInstance(Specs.provision(true));
-        f.awaitPhase(InstancePhase.INSTANCE_PHASE_RUNNING);
-        assertEquals(List.of("vol-boot"), probe.deviceSerials());
-        assertEquals(BmdpuLibrary.BMDPU_POWER_ON, probe.power());
-        assertEquals(1001, probe.port().vni);
+  @Test
+  void provisionsRunsAndReconfiguresTheSimulatedCard() {
+    f.instances.provisionInstance(Specs.provision(true));
+    f.awaitPhase(InstancePhase.INSTANCE_PHASE_RUNNING);
+    assertEquals(List.of("vol-boot"), probe.deviceSerials());
+    assertEquals(BmdpuLibrary.BMDPU_POWER_ON, probe.power());
+    assertEquals(1001, probe.port().vni);
 
-        AgentFixture.assertLimit("HOT_PLUG_NOT_SUPPORTED", () -> f.volumes.attachVolume(dataVolume()));
+    AgentFixture.assertLimit("HOT_PLUG_NOT_SUPPORTED", () -> f.volumes.attachVolume(dataVolume()));
 
-        Instance running = f.instances.getInstance(GetInstanceRequest.getDefaultInstance());
-        f.instances.stopInstance(StopInstanceRequest.newBuilder().setGeneration(running.getGeneration())
-                .setForce(true).build());
-        f.awaitPhase(InstancePhase.INSTANCE_PHASE_STOPPED);
-        f.volumes.attachVolume(dataVolume());
-        AgentFixture.awaitTrue(() -> probe.deviceSerials().contains("vol-data"), "vol-data on the card");
-        awaitVolume("vol-data", VolumePhase.VOLUME_PHASE_ATTACHED);
+    Instance running = f.instances.getInstance(GetInstanceRequest.getDefaultInstance());
+    f.instances.stopInstance(StopInstanceRequest.newBuilder().setGeneration(running.getGeneration())
+        .setForce(true).build());
+    f.awaitPhase(InstancePhase.INSTANCE_PHASE_STOPPED);
+    f.volumes.attachVolume(dataVolume());
+    AgentFixture.awaitTrue(() -> probe.deviceSerials().contains("vol-data"), "vol-data on the card");
+    awaitVolume("vol-data", VolumePhase.VOLUME_PHASE_ATTACHED);
 
-        f.volumes.freezeVolumes(FreezeVolumesRequest.newBuilder().addVolumeIds("vol-data").build());
-        awaitVolume("vol-data", VolumePhase.VOLUME_PHASE_FROZEN);
-        f.volumes.thawVolumes(ThawVolumesRequest.newBuilder().addVolumeIds("vol-data").build());
-        awaitVolume("vol-data", VolumePhase.VOLUME_PHASE_ATTACHED);
+    f.volumes.freezeVolumes(FreezeVolumesRequest.newBuilder().addVolumeIds("vol-data").build());
+    awaitVolume("vol-data", VolumePhase.VOLUME_PHASE_FROZEN);
+    f.volumes.thawVolumes(ThawVolumesRequest.newBuilder().addVolumeIds("vol-data").build());
+    awaitVolume("vol-data", VolumePhase.VOLUME_PHASE_ATTACHED);
 
-        f.network.putSecurityGroup(PutSecurityGroupRequest.newBuilder().setSecurityGroup(SecurityGroup.newBuilder()
-                .setSecurityGroupId("sg-1").addRules(SecurityGroupRule.newBuilder()
-                        .setDirection(Direction.DIRECTION_INGRESS).setProtocol(Protocol.PROTOCOL_TCP)
-                        .setPorts(PortRange.newBuilder().setFrom(22).setTo(22)).setRemoteCidr("0.0.0.0/0")))
-                .build());
-        NetworkInterface nic = f.network.getNetworkInterface(
-                GetNetworkInterfaceRequest.newBuilder().setNicId("eni-1").build());
-        f.network.updateNetworkInterface(UpdateNetworkInterfaceRequest.newBuilder()
-                .setSpec(nic.getSpec().toBuilder().addSecurityGroupIds("sg-1")).setGeneration(nic.getGeneration())
-                .build());
-        AgentFixture.awaitTrue(() -> probe.rules(BmdpuLibrary.BMDPU_TABLE_SG_INGRESS).stream()
-                .anyMatch(r -> r.port_min == 22 && r.port_max == 22), "the security group rule on the card");
+    f.network.putSecurityGroup(PutSecurityGroupRequest.newBuilder().setSecurityGroup(SecurityGroup.newBuilder()
+        .setSecurityGroupId("sg-1").addRules(SecurityGroupRule.newBuilder()
+            .setDirection(Direction.DIRECTION_INGRESS).setProtocol(Protocol.PROTOCOL_TCP)
+            .setPorts(PortRange.newBuilder().setFrom(22).setTo(22)).setRemoteCidr("0.0.0.0/0")))
+        .build());
+    NetworkInterface nic = f.network.getNetworkInterface(
+        GetNetworkInterfaceRequest.newBuilder().setNicId("eni-1").build());
+    f.network.updateNetworkInterface(UpdateNetworkInterfaceRequest.newBuilder()
+        .setSpec(nic.getSpec().toBuilder().addSecurityGroupIds("sg-1")).setGeneration(nic.getGeneration())
+        .build());
+    AgentFixture.awaitTrue(() -> probe.rules(BmdpuLibrary.BMDPU_TABLE_SG_INGRESS).stream()
+        .anyMatch(r -> r.port_min == 22 && r.port_max == 22), "the security group rule on the card");
 
-        f.network.upsertVpcMappings(UpsertVpcMappingsRequest.newBuilder().addMappings(VpcMapping.newBuilder()
-                .setVni(1001).setIp("10.0.1.20").setMac("02:00:00:00:00:02").setUnderlayIp("192.0.2.20")).build());
-        AgentFixture.awaitTrue(() -> probe.mappings() == 1, "the mapping on the card");
-    }
+    f.network.upsertVpcMappings(UpsertVpcMappingsRequest.newBuilder().addMappings(VpcMapping.newBuilder()
+        .setVni(1001).setIp("10.0.1.20").setMac("02:00:00:00:00:02").setUnderlayIp("192.0.2.20")).build());
+    AgentFixture.awaitTrue(() -> probe.mappings() == 1, "the mapping on the card");
+  }
 
-    @Test
-    void retriesThroughInjectedFaultsAndConverges() {
-        // Fails every attach until cleared, so the failed attempts can be observed before they reset.
-        sim.injectFault("blockdev_attach", 1_000_000, BmdpuError.IO, 0);
-        f.instances.provisionInstance(Specs.provision(true));
+  @Test
+  void retriesThroughInjectedFaultsAndConverges() {
+    // Fails every attach until cleared, so the failed attempts can be observed before they reset.
+    sim.injectFault("blockdev_attach", 1_000_000, BmdpuError.IO, 0);
+    f.instances.provisionInstance(Specs.provision(true));
 
-        AgentFixture.awaitTrue(() -> volume("vol-boot").getStatus().getCommon().getFailedAttempts() >= 3,
-                "three failed attempts");
-        Condition ready = volume("vol-boot").getStatus().getCommon().getConditionsList().stream()
-                .filter(c -> c.getType().equals("Ready")).findFirst().orElseThrow();
-        assertFalse(ready.getStatus());
-        assertEquals("CARD_IO", ready.getReason());
-        // Each failed attach disconnected its path again.
-        assertEquals(List.of(), probe.connections());
-        assertEquals(BmdpuLibrary.BMDPU_POWER_OFF, probe.power());
+    AgentFixture.awaitTrue(() -> volume("vol-boot").getStatus().getCommon().getFailedAttempts() >= 3,
+        "three failed attempts");
+    Condition ready = volume("vol-boot").getStatus().getCommon().getConditionsList().stream()
+        .filter(c -> c.getType().equals("Ready")).findFirst().orElseThrow();
+    assertFalse(ready.getStatus());
+    assertEquals("CARD_IO", ready.getReason());
+    // Each failed attach disconnected its path again.
+    assertEquals(List.of(), probe.connections());
+    assertEquals(BmdpuLibrary.BMDPU_POWER_OFF, probe.power());
 
-        sim.injectFault("blockdev_attach", 0, null, 0);
-        f.awaitPhase(InstancePhase.INSTANCE_PHASE_RUNNING);
-        assertEquals(0, volume("vol-boot").getStatus().getCommon().getFailedAttempts());
-        assertEquals(List.of("vol-boot"), probe.deviceSerials());
-        assertEquals(List.of("vol-boot"), probe.connections());
-        List<Volume> volumes = f.volumes.listVolumes(ListVolumesRequest.getDefaultInstance()).getVolumesList();
-        assertEquals(List.of("vol-boot"), volumes.stream().map(v -> v.getSpec().getVolumeId()).toList());
-        assertEquals("eni-1", f.instances.getInstance(GetInstanceRequest.getDefaultInstance())
-                .getSpec().getPrimaryNic().getNicId());
-    }
+    sim.injectFault("blockdev_attach", 0, null, 0);
+    f.awaitPhase(InstancePhase.INSTANCE_PHASE_RUNNING);
+    assertEquals(0, volume("vol-boot").getStatus().getCommon().getFailedAttempts());
+    assertEquals(List.of("vol-boot"), probe.deviceSerials());
+    assertEquals(List.of("vol-boot"), probe.connections());
+    List<Volume> volumes = f.volumes.listVolumes(ListVolumesRequest.getDefaultInstance()).getVolumesList();
+    assertEquals(List.of("vol-boot"), volumes.stream().map(v -> v.getSpec().getVolumeId()).toList());
+    assertEquals("eni-1", f.instances.getInstance(GetInstanceRequest.getDefaultInstance())
+        .getSpec().getPrimaryNic().getNicId());
+  }
 
-    private static AttachVolumeRequest dataVolume() {
-        return AttachVolumeRequest.newBuilder().setSpec(Specs.volume("vol-data", VolumeRole.VOLUME_ROLE_DATA)).build();
-    }
+  private static AttachVolumeRequest dataVolume() {
+    return AttachVolumeRequest.newBuilder().setSpec(Specs.volume("vol-data", VolumeRole.VOLUME_ROLE_DATA)).build();
+  }
 
-    private Volume volume(String id) {
-        return f.volumes.getVolume(GetVolumeRequest.newBuilder().setVolumeId(id).build());
-    }
+  private Volume volume(String id) {
+    return f.volumes.getVolume(GetVolumeRequest.newBuilder().setVolumeId(id).build());
+  }
 
-    private void awaitVolume(String id, VolumePhase phase) {
-        AgentFixture.awaitTrue(() -> volume(id).getStatus().getPhase() == phase, id + " " + phase);
-    }
+  private void awaitVolume(String id, VolumePhase phase) {
+    AgentFixture.awaitTrue(() -> volume(id).getStatus().getPhase() == phase, id + " " + phase);
+  }
 }

@@ -44,146 +44,146 @@ import org.junit.jupiter.api.Test;
 @Tag("hil")
 class NativeCardTest {
 
-    private NativeCard card;
-    private SimulatorControl sim;
+  private NativeCard card;
+  private SimulatorControl sim;
 
-    @BeforeEach
-    void open() {
-        SimCards.library();
-        card = NativeCard.open("power_transition_ms=5;max_rules=100");
-        sim = SimulatorControl.of(card.handle());
+  @BeforeEach
+  void open() {
+    SimCards.library();
+    card = NativeCard.open("power_transition_ms=5;max_rules=100");
+    sim = SimulatorControl.of(card.handle());
+  }
+
+  @AfterEach
+  void close() {
+    card.close();
+  }
+
+  static BlockDeviceConfig volume(String id, String secret) {
+    return new BlockDeviceConfig(id, DeviceType.NVME, new NvmeofPath(Transport.TCP, "192.0.2.10", 4420,
+        "nqn.2026-11.io.bmagent:" + id, 1, "nqn.2026-11.io.bmagent:host", secret),
+        1L << 30, 4096, 4, new QosLimits(1000, 0), true);
+  }
+
+  static PolicyRule sg(int port) {
+    return new PolicyRule(PolicyTable.SG_INGRESS, 0, Protocol.TCP, Ipv4Prefix.parse("203.0.113.0/24"),
+        PortRange.single(port), RuleAction.ALLOW, Ipv4Address.ANY);
+  }
+
+  @Test
+  void infoNamesTheDriverAndTheLibrary() {
+    assertEquals("native", card.info().driverName());
+    assertEquals(BmdpuLibrary.BMDPU_ABI_VERSION, card.info().abiVersion());
+    assertEquals("bmdpu-sim", card.info().model());
+    assertEquals(100, card.info().limits().maxPolicyRules());
+    assertTrue(card.info().deviceTypes().contains(DeviceType.NVME));
+  }
+
+  @Test
+  void attachedConfigRoundTripsWithItsSecret() {
+    BlockDeviceConfig config = volume("vol-a", "DHHC-1:00:c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0:");
+    card.storage().attach(config);
+    BlockDeviceState state = card.storage().list().get(0);
+    assertEquals(config, state.config());
+    assertEquals(PathState.CONNECTED, state.pathState());
+    assertFalse(state.frozen());
+
+    card.storage().freeze(List.of("vol-a"), Duration.ofSeconds(10));
+    assertTrue(card.storage().list().get(0).frozen());
+    card.storage().thaw(List.of("vol-a"));
+    assertFalse(card.storage().list().get(0).frozen());
+
+    card.storage().detach("vol-a");
+    assertEquals(List.of(), card.storage().list());
+  }
+
+  @Test
+  void cardEventsReachTheListenerAsSpiEvents() throws Exception {
+    BlockingQueue<CardEvent> events = new LinkedBlockingQueue<>();
+    card.setListener(events::add);
+    card.storage().attach(volume("vol-a", ""));
+    sim.setPath("vol-a", false);
+    CardEvent down = events.poll(5, TimeUnit.SECONDS);
+    assertEquals(new CardEvent(CardEvent.Kind.PATH_DOWN, "vol-a", down.message()), down);
+    assertEquals(PathState.RECONNECTING, card.storage().list().get(0).pathState());
+    sim.setPath("vol-a", true);
+    assertEquals(CardEvent.Kind.PATH_UP, events.poll(5, TimeUnit.SECONDS).kind());
+  }
+
+  @Test
+  void failedAttachDisconnectsAgain() throws Exception {
+    sim.injectFault("blockdev_attach", 1, BmdpuError.IO, 0);
+    CardException e = assertThrows(CardException.class, () -> card.storage().attach(volume("vol-a", "")));
+    assertEquals(Reason.IO, e.reason());
+    assertEquals(List.of(), card.storage().list());
+    // The connection is gone too: attaching again connects afresh instead of failing with EEXIST.
+    card.storage().attach(volume("vol-a", ""));
+    assertEquals(1, card.storage().list().size());
+  }
+
+  @Test
+  void attachWhileTheHostIsOnIsBusy() {
+    card.host().powerOn();
+    AgentFixture.awaitTrue(() -> card.host().state() == PowerState.ON, "host on");
+    CardException e = assertThrows(CardException.class, () -> card.storage().attach(volume("vol-a", "")));
+    assertEquals(Reason.BUSY, e.reason());
+    card.host().powerOff(true, Duration.ZERO);
+    assertEquals(PowerState.OFF, card.host().state());
+  }
+
+  @Test
+  void rulesRoundTripIncludingNatPairs() {
+    PolicyRule nat = new PolicyRule(PolicyTable.NAT, 0, Protocol.ALL, Ipv4Prefix.parse("10.0.1.10/32"),
+        PortRange.ALL, RuleAction.NAT, Ipv4Address.parse("198.51.100.7"));
+    PolicyRule acl = new PolicyRule(PolicyTable.ACL_EGRESS, 10, Protocol.ALL, Ipv4Prefix.ANY, PortRange.ALL,
+        RuleAction.DENY, Ipv4Address.ANY);
+    assertTrue(card.network().applyRules(List.of(sg(22), nat, acl)).complete());
+    assertEquals(Set.of(sg(22), nat, acl), card.network().rules());
+
+    assertTrue(card.network().removeRules(List.of(nat, sg(443))).complete());
+    assertEquals(Set.of(sg(22), acl), card.network().rules());
+  }
+
+  @Test
+  void aFullTableStopsTheBatchWhereTheCardStopped() {
+    List<PolicyRule> rules = IntStream.range(1, 121).mapToObj(NativeCardTest::sg).toList();
+    BatchResult r = card.network().applyRules(rules);
+    assertEquals(100, r.applied());
+    assertEquals(Reason.NO_SPACE, r.failure().orElseThrow().reason());
+    assertEquals(100, card.network().rules().size());
+    // The refused rules got no ids, so removing all of them counts the refused ones as removed.
+    assertTrue(card.network().removeRules(rules).complete());
+    assertEquals(Set.of(), card.network().rules());
+  }
+
+  @Test
+  void mappingsAreReadBackThroughTheCursor() {
+    List<VpcMapping> mappings = new ArrayList<>();
+    for (int i = 0; i < 5000; i++) {
+      mappings.add(new VpcMapping(1001, new Ipv4Address(0x0a000000 + i), new MacAddress(0x020000000000L + i),
+          Ipv4Address.parse("192.0.2.1")));
     }
+    assertTrue(card.network().upsertMappings(mappings).complete());
+    assertEquals(Set.copyOf(mappings), Set.copyOf(card.network().mappings()));
 
-    @AfterEach
-    void close() {
-        card.close();
-    }
+    List<VpcMapping.Key> keys = List.of(mappings.get(0).key(), new VpcMapping.Key(7, Ipv4Address.ANY),
+        mappings.get(1).key());
+    assertTrue(card.network().removeMappings(keys).complete());
+    assertEquals(4998, card.network().mappings().size());
+  }
 
-    static BlockDeviceConfig volume(String id, String secret) {
-        return new BlockDeviceConfig(id, DeviceType.NVME, new NvmeofPath(Transport.TCP, "192.0.2.10", 4420,
-                "nqn.2026-11.io.bmagent:" + id, 1, "nqn.2026-11.io.bmagent:host", secret),
-                1L << 30, 4096, 4, new QosLimits(1000, 0), true);
-    }
-
-    static PolicyRule sg(int port) {
-        return new PolicyRule(PolicyTable.SG_INGRESS, 0, Protocol.TCP, Ipv4Prefix.parse("203.0.113.0/24"),
-                PortRange.single(port), RuleAction.ALLOW, Ipv4Address.ANY);
-    }
-
-    @Test
-    void infoNamesTheDriverAndTheLibrary() {
-        assertEquals("native", card.info().driverName());
-        assertEquals(BmdpuLibrary.BMDPU_ABI_VERSION, card.info().abiVersion());
-        assertEquals("bmdpu-sim", card.info().model());
-        assertEquals(100, card.info().limits().maxPolicyRules());
-        assertTrue(card.info().deviceTypes().contains(DeviceType.NVME));
-    }
-
-    @Test
-    void attachedConfigRoundTripsWithItsSecret() {
-        BlockDeviceConfig config = volume("vol-a", "DHHC-1:00:c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0:");
-        card.storage().attach(config);
-        BlockDeviceState state = card.storage().list().get(0);
-        assertEquals(config, state.config());
-        assertEquals(PathState.CONNECTED, state.pathState());
-        assertFalse(state.frozen());
-
-        card.storage().freeze(List.of("vol-a"), Duration.ofSeconds(10));
-        assertTrue(card.storage().list().get(0).frozen());
-        card.storage().thaw(List.of("vol-a"));
-        assertFalse(card.storage().list().get(0).frozen());
-
-        card.storage().detach("vol-a");
-        assertEquals(List.of(), card.storage().list());
-    }
-
-    @Test
-    void cardEventsReachTheListenerAsSpiEvents() throws Exception {
-        BlockingQueue<CardEvent> events = new LinkedBlockingQueue<>();
-        card.setListener(events::add);
-        card.storage().attach(volume("vol-a", ""));
-        sim.setPath("vol-a", false);
-        CardEvent down = events.poll(5, TimeUnit.SECONDS);
-        assertEquals(new CardEvent(CardEvent.Kind.PATH_DOWN, "vol-a", down.message()), down);
-        assertEquals(PathState.RECONNECTING, card.storage().list().get(0).pathState());
-        sim.setPath("vol-a", true);
-        assertEquals(CardEvent.Kind.PATH_UP, events.poll(5, TimeUnit.SECONDS).kind());
-    }
-
-    @Test
-    void failedAttachDisconnectsAgain() throws Exception {
-        sim.injectFault("blockdev_attach", 1, BmdpuError.IO, 0);
-        CardException e = assertThrows(CardException.class, () -> card.storage().attach(volume("vol-a", "")));
-        assertEquals(Reason.IO, e.reason());
-        assertEquals(List.of(), card.storage().list());
-        // The connection is gone too: attaching again connects afresh instead of failing with EEXIST.
-        card.storage().attach(volume("vol-a", ""));
-        assertEquals(1, card.storage().list().size());
-    }
-
-    @Test
-    void attachWhileTheHostIsOnIsBusy() {
-        card.host().powerOn();
-        AgentFixture.awaitTrue(() -> card.host().state() == PowerState.ON, "host on");
-        CardException e = assertThrows(CardException.class, () -> card.storage().attach(volume("vol-a", "")));
-        assertEquals(Reason.BUSY, e.reason());
-        card.host().powerOff(true, Duration.ZERO);
-        assertEquals(PowerState.OFF, card.host().state());
-    }
-
-    @Test
-    void rulesRoundTripIncludingNatPairs() {
-        PolicyRule nat = new PolicyRule(PolicyTable.NAT, 0, Protocol.ALL, Ipv4Prefix.parse("10.0.1.10/32"),
-                PortRange.ALL, RuleAction.NAT, Ipv4Address.parse("198.51.100.7"));
-        PolicyRule acl = new PolicyRule(PolicyTable.ACL_EGRESS, 10, Protocol.ALL, Ipv4Prefix.ANY, PortRange.ALL,
-                RuleAction.DENY, Ipv4Address.ANY);
-        assertTrue(card.network().applyRules(List.of(sg(22), nat, acl)).complete());
-        assertEquals(Set.of(sg(22), nat, acl), card.network().rules());
-
-        assertTrue(card.network().removeRules(List.of(nat, sg(443))).complete());
-        assertEquals(Set.of(sg(22), acl), card.network().rules());
-    }
-
-    @Test
-    void aFullTableStopsTheBatchWhereTheCardStopped() {
-        List<PolicyRule> rules = IntStream.range(1, 121).mapToObj(NativeCardTest::sg).toList();
-        BatchResult r = card.network().applyRules(rules);
-        assertEquals(100, r.applied());
-        assertEquals(Reason.NO_SPACE, r.failure().orElseThrow().reason());
-        assertEquals(100, card.network().rules().size());
-        // The refused rules got no ids, so removing all of them counts the refused ones as removed.
-        assertTrue(card.network().removeRules(rules).complete());
-        assertEquals(Set.of(), card.network().rules());
-    }
-
-    @Test
-    void mappingsAreReadBackThroughTheCursor() {
-        List<VpcMapping> mappings = new ArrayList<>();
-        for (int i = 0; i < 5000; i++) {
-            mappings.add(new VpcMapping(1001, new Ipv4Address(0x0a000000 + i), new MacAddress(0x020000000000L + i),
-                    Ipv4Address.parse("192.0.2.1")));
-        }
-        assertTrue(card.network().upsertMappings(mappings).complete());
-        assertEquals(Set.copyOf(mappings), Set.copyOf(card.network().mappings()));
-
-        List<VpcMapping.Key> keys = List.of(mappings.get(0).key(), new VpcMapping.Key(7, Ipv4Address.ANY),
-                mappings.get(1).key());
-        assertTrue(card.network().removeMappings(keys).complete());
-        assertEquals(4998, card.network().mappings().size());
-    }
-
-    @Test
-    void errnosMapToReasons() {
-        assertEquals(Reason.BUSY, NativeErrors.reason(BmdpuError.BUSY));
-        assertEquals(Reason.NO_SPACE, NativeErrors.reason(BmdpuError.NO_SPACE));
-        assertEquals(Reason.NOT_FOUND, NativeErrors.reason(BmdpuError.NOT_FOUND));
-        assertEquals(Reason.ALREADY_EXISTS, NativeErrors.reason(BmdpuError.EXISTS));
-        assertEquals(Reason.INVALID, NativeErrors.reason(BmdpuError.INVALID));
-        assertEquals(Reason.INVALID, NativeErrors.reason(BmdpuError.NOT_SUPPORTED));
-        assertEquals(Reason.TIMEOUT, NativeErrors.reason(BmdpuError.TIMED_OUT));
-        assertEquals(Reason.IO, NativeErrors.reason(BmdpuError.TRY_AGAIN));
-        assertEquals(Reason.IO, NativeErrors.reason(BmdpuError.OTHER));
-        CardException e = assertThrows(CardException.class, () -> card.storage().detach("vol-none"));
-        assertEquals(Reason.NOT_FOUND, e.reason());
-    }
+  @Test
+  void errnosMapToReasons() {
+    assertEquals(Reason.BUSY, NativeErrors.reason(BmdpuError.BUSY));
+    assertEquals(Reason.NO_SPACE, NativeErrors.reason(BmdpuError.NO_SPACE));
+    assertEquals(Reason.NOT_FOUND, NativeErrors.reason(BmdpuError.NOT_FOUND));
+    assertEquals(Reason.ALREADY_EXISTS, NativeErrors.reason(BmdpuError.EXISTS));
+    assertEquals(Reason.INVALID, NativeErrors.reason(BmdpuError.INVALID));
+    assertEquals(Reason.INVALID, NativeErrors.reason(BmdpuError.NOT_SUPPORTED));
+    assertEquals(Reason.TIMEOUT, NativeErrors.reason(BmdpuError.TIMED_OUT));
+    assertEquals(Reason.IO, NativeErrors.reason(BmdpuError.TRY_AGAIN));
+    assertEquals(Reason.IO, NativeErrors.reason(BmdpuError.OTHER));
+    CardException e = assertThrows(CardException.class, () -> card.storage().detach("vol-none"));
+    assertEquals(Reason.NOT_FOUND, e.reason());
+  }
 }

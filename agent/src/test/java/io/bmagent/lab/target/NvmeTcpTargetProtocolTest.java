@@ -28,174 +28,174 @@ import static org.junit.jupiter.api.Assertions.*;
 /** Drives the target PDU by PDU through the sequence a Linux host uses, over a real socket. */
 @Timeout(120)
 class NvmeTcpTargetProtocolTest {
-    static final String NQN = "nqn.2024-01.io.bmagent:lab-raw";
-    static final String HOST = "nqn.2014-08.org.nvmexpress:uuid:raw-host";
-    final UUID hostId = UUID.randomUUID();
-    NvmeTcpTarget target;
-    Namespace ns;
+  static final String NQN = "nqn.2024-01.io.bmagent:lab-raw";
+  static final String HOST = "nqn.2014-08.org.nvmexpress:uuid:raw-host";
+  final UUID hostId = UUID.randomUUID();
+  NvmeTcpTarget target;
+  Namespace ns;
 
-    @BeforeEach
-    void start() throws Exception {
-        target = new NvmeTcpTarget(new TargetOptions().maxH2cData(8192).threads(1));
-        ns = target.addSubsystem(NQN).addMemoryNamespace(1 << 20, 512);
-        target.start();
+  @BeforeEach
+  void start() throws Exception {
+    target = new NvmeTcpTarget(new TargetOptions().maxH2cData(8192).threads(1));
+    ns = target.addSubsystem(NQN).addMemoryNamespace(1 << 20, 512);
+    target.start();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    target.close();
+  }
+
+  private Cqe command(RawHost h, Sqe sqe, int cid, ByteBuf inCapsule) throws InterruptedException {
+    sqe.cid(cid);
+    if (inCapsule != null) {
+      sqe.sgl(Sqe.SGL_INCAPSULE, 0, inCapsule.readableBytes());
     }
+    h.send(new CapsuleCommandPdu(sqe, inCapsule));
+    return h.next(CapsuleResponsePdu.class).cqe();
+  }
 
-    @AfterEach
-    void stop() throws Exception {
-        target.close();
+  private ByteBuf readData(RawHost h, Sqe sqe, int cid, int len) throws InterruptedException {
+    h.send(new CapsuleCommandPdu(sqe.cid(cid).sgl(Sqe.SGL_TRANSPORT, 0, len), null));
+    ByteBuf all = Unpooled.buffer(len);
+    for (boolean last = false; !last; ) {
+      C2HDataPdu d = h.next(C2HDataPdu.class);
+      assertEquals(cid, d.cccid());
+      assertEquals(all.writerIndex(), d.datao());
+      all.writeBytes(d.content());
+      last = d.last();
+      d.release();
     }
+    Cqe cqe = h.next(CapsuleResponsePdu.class).cqe();
+    assertTrue(cqe.ok(), "status " + cqe);
+    return all;
+  }
 
-    private Cqe command(RawHost h, Sqe sqe, int cid, ByteBuf inCapsule) throws InterruptedException {
-        sqe.cid(cid);
-        if (inCapsule != null) {
-            sqe.sgl(Sqe.SGL_INCAPSULE, 0, inCapsule.readableBytes());
+  private int connect(RawHost h, int qid, int cntlid, boolean digests) throws InterruptedException {
+    h.send(new IcReqPdu(0, 0, digests, digests, 0));
+    IcRespPdu resp = h.next(IcRespPdu.class);
+    assertEquals(8192, resp.maxH2cData());
+    h.onLoop(() -> h.codec.digests(resp.headerDigest(), resp.dataDigest()));
+    ByteBuf data = NvmeCommands.connectData(ByteBufAllocator.DEFAULT, hostId, cntlid, NQN, HOST);
+    Cqe cqe = command(h, NvmeCommands.connect(qid, 32, 5000), 1, data);
+    assertTrue(cqe.ok(), "connect status " + cqe);
+    return (int) (cqe.dw0() & 0xffff);
+  }
+
+  @Test
+  void linuxStyleBringUpAndIo() throws Exception {
+    try (RawHost admin = new RawHost(target.port()); RawHost io = new RawHost(target.port())) {
+      int cntlid = connect(admin, 0, 0xFFFF, true);
+      Cqe cap = command(admin, NvmeCommands.propertyGet(Nvme.PROP_CAP, true), 2, null);
+      assertEquals(1023, cap.dw0() & 0xffff);
+      assertTrue(command(admin, NvmeCommands.propertySet(Nvme.PROP_CC, 0x460001, false), 3, null).ok());
+      assertEquals(1, command(admin, NvmeCommands.propertyGet(Nvme.PROP_CSTS, false), 4, null).dw0() & 1);
+
+      ByteBuf id = readData(admin, NvmeCommands.identify(Nvme.CNS_CONTROLLER, 0), 5, 4096);
+      assertEquals(cntlid, id.getUnsignedShortLE(78));
+      assertEquals(IdentifyPages.MODEL, id.toString(24, 40, StandardCharsets.US_ASCII).trim());
+      assertEquals(NQN, id.toString(768, NQN.length(), StandardCharsets.UTF_8));
+      assertEquals((64 + 8192) / 16, id.getIntLE(1792));
+      assertNotEquals(0, id.getIntLE(536) & (1 << 21));
+      id.release();
+      ByteBuf nsId = readData(admin, NvmeCommands.identify(Nvme.CNS_NAMESPACE, 1), 6, 4096);
+      assertEquals(2048, nsId.getLongLE(0));
+      assertEquals(9, (nsId.getIntLE(128) >> 16) & 0xff);
+      nsId.release();
+      ByteBuf list = readData(admin, NvmeCommands.identify(Nvme.CNS_ACTIVE_NSIDS, 0), 7, 4096);
+      assertEquals(1, list.getIntLE(0));
+      assertEquals(0, list.getIntLE(4));
+      list.release();
+      readData(admin, NvmeCommands.identify(Nvme.CNS_CSI_CONTROLLER, 0), 20, 4096).release();
+      ByteBuf descs = readData(admin, NvmeCommands.identify(Nvme.CNS_NS_DESCRIPTORS, 1), 21, 4096);
+      assertEquals(2, descs.getByte(0));
+      assertEquals(16, descs.getByte(1));
+      byte[] nguid = new byte[16];
+      descs.getBytes(4, nguid);
+      assertArrayEquals(ns.nguid(), nguid);
+      descs.release();
+      Cqe q = command(admin, NvmeCommands.setNumberOfQueues(2), 8, null);
+      assertEquals(0x00010001L, q.dw0());
+      assertTrue(command(admin, NvmeCommands.keepAlive(), 9, null).ok());
+
+      assertEquals(cntlid, connect(io, 1, cntlid, false));
+      ByteBuf small = Unpooled.buffer(512).writeZero(512).setByte(0, 0x5A);
+      assertTrue(command(io, NvmeCommands.write(1, 3, 1), 10, small).ok());
+
+      int big = 20 * 1024;
+      io.send(new CapsuleCommandPdu(NvmeCommands.write(1, 100, big / 512).cid(11)
+          .sgl(Sqe.SGL_TRANSPORT, 0, big), null));
+      R2tPdu r2t = io.next(R2tPdu.class);
+      assertEquals(big, r2t.r2tl());
+      for (int off = 0; off < big; off += 8192) {
+        int n = Math.min(8192, big - off);
+        ByteBuf chunk = Unpooled.buffer(n);
+        for (int i = 0; i < n; i++) {
+          chunk.writeByte((off + i) % 251);
         }
-        h.send(new CapsuleCommandPdu(sqe, inCapsule));
-        return h.next(CapsuleResponsePdu.class).cqe();
+        io.send(new H2CDataPdu(11, r2t.ttag(), off, off + n == big, chunk));
+      }
+      assertTrue(io.next(CapsuleResponsePdu.class).cqe().ok());
+
+      ByteBuf back = readData(io, NvmeCommands.read(1, 100, big / 512), 12, big);
+      for (int i = 0; i < big; i++) {
+        assertEquals((byte) (i % 251), back.getByte(i), "byte " + i);
+      }
+      back.release();
+      ByteBuf one = readData(io, NvmeCommands.read(1, 3, 1), 13, 512);
+      assertEquals(0x5A, one.getByte(0));
+      one.release();
+      Cqe oob = command(io, NvmeCommands.read(1, 2048, 1).sgl(Sqe.SGL_TRANSPORT, 0, 512), 14, null);
+      assertEquals(Nvme.SC_LBA_OUT_OF_RANGE, oob.sc());
     }
+  }
 
-    private ByteBuf readData(RawHost h, Sqe sqe, int cid, int len) throws InterruptedException {
-        h.send(new CapsuleCommandPdu(sqe.cid(cid).sgl(Sqe.SGL_TRANSPORT, 0, len), null));
-        ByteBuf all = Unpooled.buffer(len);
-        for (boolean last = false; !last; ) {
-            C2HDataPdu d = h.next(C2HDataPdu.class);
-            assertEquals(cid, d.cccid());
-            assertEquals(all.writerIndex(), d.datao());
-            all.writeBytes(d.content());
-            last = d.last();
-            d.release();
-        }
-        Cqe cqe = h.next(CapsuleResponsePdu.class).cqe();
-        assertTrue(cqe.ok(), "status " + cqe);
-        return all;
+  @Test
+  void commandBeforeConnectIsOutOfSequenceAndDataBeyondMaxH2cDataTerminates() throws Exception {
+    try (RawHost h = new RawHost(target.port())) {
+      h.send(new IcReqPdu(0, 0, false, false, 0));
+      h.next(IcRespPdu.class);
+      assertEquals(Nvme.SC_COMMAND_SEQUENCE_ERROR, command(h, NvmeCommands.keepAlive(), 1, null).sc());
+      int cntlid = (int) command(h, NvmeCommands.connect(0, 32, 0), 2,
+          NvmeCommands.connectData(ByteBufAllocator.DEFAULT, hostId, 0xFFFF, NQN, HOST)).dw0();
+      assertTrue(cntlid > 0);
+      assertTrue(command(h, NvmeCommands.propertySet(Nvme.PROP_CC, 1, false), 3, null).ok());
+      h.send(new CapsuleCommandPdu(NvmeCommands.write(1, 0, 64).cid(4).sgl(Sqe.SGL_TRANSPORT, 0, 32768), null));
+      R2tPdu r2t = h.next(R2tPdu.class);
+      h.send(new H2CDataPdu(4, r2t.ttag(), 0, false, Unpooled.buffer(16384).writeZero(16384)));
+      TermReqPdu term = h.next(TermReqPdu.class);
+      assertEquals(TermReqPdu.FES_DATA_LIMIT_EXCEEDED, term.fes());
+      assertEquals("closed", h.received.poll(10, java.util.concurrent.TimeUnit.SECONDS));
     }
+  }
 
-    private int connect(RawHost h, int qid, int cntlid, boolean digests) throws InterruptedException {
-        h.send(new IcReqPdu(0, 0, digests, digests, 0));
-        IcRespPdu resp = h.next(IcRespPdu.class);
-        assertEquals(8192, resp.maxH2cData());
-        h.onLoop(() -> h.codec.digests(resp.headerDigest(), resp.dataDigest()));
-        ByteBuf data = NvmeCommands.connectData(ByteBufAllocator.DEFAULT, hostId, cntlid, NQN, HOST);
-        Cqe cqe = command(h, NvmeCommands.connect(qid, 32, 5000), 1, data);
-        assertTrue(cqe.ok(), "connect status " + cqe);
-        return (int) (cqe.dw0() & 0xffff);
+  @Test
+  void wrongSubsystemIsRefusedWithInvalidParameters() throws Exception {
+    try (RawHost h = new RawHost(target.port())) {
+      h.send(new IcReqPdu(0, 0, false, false, 0));
+      h.next(IcRespPdu.class);
+      Cqe cqe = command(h, NvmeCommands.connect(0, 32, 0), 1,
+          NvmeCommands.connectData(ByteBufAllocator.DEFAULT, hostId, 0xFFFF, "nqn.nope", HOST));
+      assertEquals(Nvme.SCT_COMMAND_SPECIFIC, cqe.sct());
+      assertEquals(Nvme.SC_CONNECT_INVALID_PARAMETERS, cqe.sc());
+      assertEquals(256, cqe.dw0() >>> 16);
     }
+  }
 
-    @Test
-    void linuxStyleBringUpAndIo() throws Exception {
-        try (RawHost admin = new RawHost(target.port()); RawHost io = new RawHost(target.port())) {
-            int cntlid = connect(admin, 0, 0xFFFF, true);
-            Cqe cap = command(admin, NvmeCommands.propertyGet(Nvme.PROP_CAP, true), 2, null);
-            assertEquals(1023, cap.dw0() & 0xffff);
-            assertTrue(command(admin, NvmeCommands.propertySet(Nvme.PROP_CC, 0x460001, false), 3, null).ok());
-            assertEquals(1, command(admin, NvmeCommands.propertyGet(Nvme.PROP_CSTS, false), 4, null).dw0() & 1);
-
-            ByteBuf id = readData(admin, NvmeCommands.identify(Nvme.CNS_CONTROLLER, 0), 5, 4096);
-            assertEquals(cntlid, id.getUnsignedShortLE(78));
-            assertEquals(IdentifyPages.MODEL, id.toString(24, 40, StandardCharsets.US_ASCII).trim());
-            assertEquals(NQN, id.toString(768, NQN.length(), StandardCharsets.UTF_8));
-            assertEquals((64 + 8192) / 16, id.getIntLE(1792));
-            assertNotEquals(0, id.getIntLE(536) & (1 << 21));
-            id.release();
-            ByteBuf nsId = readData(admin, NvmeCommands.identify(Nvme.CNS_NAMESPACE, 1), 6, 4096);
-            assertEquals(2048, nsId.getLongLE(0));
-            assertEquals(9, (nsId.getIntLE(128) >> 16) & 0xff);
-            nsId.release();
-            ByteBuf list = readData(admin, NvmeCommands.identify(Nvme.CNS_ACTIVE_NSIDS, 0), 7, 4096);
-            assertEquals(1, list.getIntLE(0));
-            assertEquals(0, list.getIntLE(4));
-            list.release();
-            readData(admin, NvmeCommands.identify(Nvme.CNS_CSI_CONTROLLER, 0), 20, 4096).release();
-            ByteBuf descs = readData(admin, NvmeCommands.identify(Nvme.CNS_NS_DESCRIPTORS, 1), 21, 4096);
-            assertEquals(2, descs.getByte(0));
-            assertEquals(16, descs.getByte(1));
-            byte[] nguid = new byte[16];
-            descs.getBytes(4, nguid);
-            assertArrayEquals(ns.nguid(), nguid);
-            descs.release();
-            Cqe q = command(admin, NvmeCommands.setNumberOfQueues(2), 8, null);
-            assertEquals(0x00010001L, q.dw0());
-            assertTrue(command(admin, NvmeCommands.keepAlive(), 9, null).ok());
-
-            assertEquals(cntlid, connect(io, 1, cntlid, false));
-            ByteBuf small = Unpooled.buffer(512).writeZero(512).setByte(0, 0x5A);
-            assertTrue(command(io, NvmeCommands.write(1, 3, 1), 10, small).ok());
-
-            int big = 20 * 1024;
-            io.send(new CapsuleCommandPdu(NvmeCommands.write(1, 100, big / 512).cid(11)
-                    .sgl(Sqe.SGL_TRANSPORT, 0, big), null));
-            R2tPdu r2t = io.next(R2tPdu.class);
-            assertEquals(big, r2t.r2tl());
-            for (int off = 0; off < big; off += 8192) {
-                int n = Math.min(8192, big - off);
-                ByteBuf chunk = Unpooled.buffer(n);
-                for (int i = 0; i < n; i++) {
-                    chunk.writeByte((off + i) % 251);
-                }
-                io.send(new H2CDataPdu(11, r2t.ttag(), off, off + n == big, chunk));
-            }
-            assertTrue(io.next(CapsuleResponsePdu.class).cqe().ok());
-
-            ByteBuf back = readData(io, NvmeCommands.read(1, 100, big / 512), 12, big);
-            for (int i = 0; i < big; i++) {
-                assertEquals((byte) (i % 251), back.getByte(i), "byte " + i);
-            }
-            back.release();
-            ByteBuf one = readData(io, NvmeCommands.read(1, 3, 1), 13, 512);
-            assertEquals(0x5A, one.getByte(0));
-            one.release();
-            Cqe oob = command(io, NvmeCommands.read(1, 2048, 1).sgl(Sqe.SGL_TRANSPORT, 0, 512), 14, null);
-            assertEquals(Nvme.SC_LBA_OUT_OF_RANGE, oob.sc());
-        }
+  @Test
+  void silentHostIsDroppedAfterKeepAliveTimeout() throws Exception {
+    try (RawHost h = new RawHost(target.port())) {
+      h.send(new IcReqPdu(0, 0, false, false, 0));
+      h.next(IcRespPdu.class);
+      Cqe c = command(h, NvmeCommands.connect(0, 32, 200), 1,
+          NvmeCommands.connectData(ByteBufAllocator.DEFAULT, hostId, 0xFFFF, NQN, HOST));
+      assertTrue(c.ok());
+      assertEquals(1, target.subsystem(NQN).controllerCount());
+      assertEquals("closed", h.received.poll(30, java.util.concurrent.TimeUnit.SECONDS));
+      for (int i = 0; i < 1000 && target.subsystem(NQN).controllerCount() > 0; i++) {
+        Thread.sleep(10);
+      }
+      assertEquals(0, target.subsystem(NQN).controllerCount());
     }
-
-    @Test
-    void commandBeforeConnectIsOutOfSequenceAndDataBeyondMaxH2cDataTerminates() throws Exception {
-        try (RawHost h = new RawHost(target.port())) {
-            h.send(new IcReqPdu(0, 0, false, false, 0));
-            h.next(IcRespPdu.class);
-            assertEquals(Nvme.SC_COMMAND_SEQUENCE_ERROR, command(h, NvmeCommands.keepAlive(), 1, null).sc());
-            int cntlid = (int) command(h, NvmeCommands.connect(0, 32, 0), 2,
-                    NvmeCommands.connectData(ByteBufAllocator.DEFAULT, hostId, 0xFFFF, NQN, HOST)).dw0();
-            assertTrue(cntlid > 0);
-            assertTrue(command(h, NvmeCommands.propertySet(Nvme.PROP_CC, 1, false), 3, null).ok());
-            h.send(new CapsuleCommandPdu(NvmeCommands.write(1, 0, 64).cid(4).sgl(Sqe.SGL_TRANSPORT, 0, 32768), null));
-            R2tPdu r2t = h.next(R2tPdu.class);
-            h.send(new H2CDataPdu(4, r2t.ttag(), 0, false, Unpooled.buffer(16384).writeZero(16384)));
-            TermReqPdu term = h.next(TermReqPdu.class);
-            assertEquals(TermReqPdu.FES_DATA_LIMIT_EXCEEDED, term.fes());
-            assertEquals("closed", h.received.poll(10, java.util.concurrent.TimeUnit.SECONDS));
-        }
-    }
-
-    @Test
-    void wrongSubsystemIsRefusedWithInvalidParameters() throws Exception {
-        try (RawHost h = new RawHost(target.port())) {
-            h.send(new IcReqPdu(0, 0, false, false, 0));
-            h.next(IcRespPdu.class);
-            Cqe cqe = command(h, NvmeCommands.connect(0, 32, 0), 1,
-                    NvmeCommands.connectData(ByteBufAllocator.DEFAULT, hostId, 0xFFFF, "nqn.nope", HOST));
-            assertEquals(Nvme.SCT_COMMAND_SPECIFIC, cqe.sct());
-            assertEquals(Nvme.SC_CONNECT_INVALID_PARAMETERS, cqe.sc());
-            assertEquals(256, cqe.dw0() >>> 16);
-        }
-    }
-
-    @Test
-    void silentHostIsDroppedAfterKeepAliveTimeout() throws Exception {
-        try (RawHost h = new RawHost(target.port())) {
-            h.send(new IcReqPdu(0, 0, false, false, 0));
-            h.next(IcRespPdu.class);
-            Cqe c = command(h, NvmeCommands.connect(0, 32, 200), 1,
-                    NvmeCommands.connectData(ByteBufAllocator.DEFAULT, hostId, 0xFFFF, NQN, HOST));
-            assertTrue(c.ok());
-            assertEquals(1, target.subsystem(NQN).controllerCount());
-            assertEquals("closed", h.received.poll(30, java.util.concurrent.TimeUnit.SECONDS));
-            for (int i = 0; i < 1000 && target.subsystem(NQN).controllerCount() > 0; i++) {
-                Thread.sleep(10);
-            }
-            assertEquals(0, target.subsystem(NQN).controllerCount());
-        }
-    }
+  }
 }

@@ -19,61 +19,61 @@ import java.util.concurrent.TimeUnit;
 
 /** A bare PDU-level host for driving the target step by step, as a spec-following host would. */
 final class RawHost implements AutoCloseable {
-    final PduCodecConfig codec = new PduCodecConfig(true, 1 << 24);
-    final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
-    final Channel channel;
-    private final EventLoopGroup group;
+  final PduCodecConfig codec = new PduCodecConfig(true, 1 << 24);
+  final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
+  final Channel channel;
+  private final EventLoopGroup group;
 
-    RawHost(int port) throws InterruptedException {
-        group = Transports.newGroup(1);
-        channel = new Bootstrap().group(group).channel(Transports.socketChannel())
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new NvmeTcpPduEncoder(codec), new NvmeTcpPduDecoder(codec),
-                                new SimpleChannelInboundHandler<NvmeTcpPdu>(false) {
-                                    @Override
-                                    protected void channelRead0(ChannelHandlerContext ctx, NvmeTcpPdu msg) {
-                                        received.add(msg);
-                                    }
+  RawHost(int port) throws InterruptedException {
+    group = Transports.newGroup(1);
+    channel = new Bootstrap().group(group).channel(Transports.socketChannel())
+        .handler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            ch.pipeline().addLast(new NvmeTcpPduEncoder(codec), new NvmeTcpPduDecoder(codec),
+                new SimpleChannelInboundHandler<NvmeTcpPdu>(false) {
+                  @Override
+                  protected void channelRead0(ChannelHandlerContext ctx, NvmeTcpPdu msg) {
+                    received.add(msg);
+                  }
 
-                                    @Override
-                                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                                        ctx.close();
-                                    }
+                  @Override
+                  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                    ctx.close();
+                  }
 
-                                    @Override
-                                    public void channelInactive(ChannelHandlerContext ctx) {
-                                        received.add("closed");
-                                    }
-                                });
-                    }
-                }).connect("127.0.0.1", port).sync().channel();
+                  @Override
+                  public void channelInactive(ChannelHandlerContext ctx) {
+                    received.add("closed");
+                  }
+                });
+          }
+        }).connect("127.0.0.1", port).sync().channel();
+  }
+
+  void send(NvmeTcpPdu pdu) throws InterruptedException {
+    channel.eventLoop().submit(() -> channel.writeAndFlush(pdu)).sync();
+  }
+
+  /** Runs on the event loop, e.g. to switch digests on before the next PDU is read. */
+  void onLoop(Runnable r) throws InterruptedException {
+    channel.eventLoop().submit(r).sync();
+  }
+
+  @SuppressWarnings("unchecked")
+  <T> T next(Class<T> type) throws InterruptedException {
+    Object o = received.poll(10, TimeUnit.SECONDS);
+    if (!type.isInstance(o)) {
+      ReferenceCountUtil.release(o);
+      throw new AssertionError("expected " + type.getSimpleName() + " but got " + o);
     }
+    return (T) o;
+  }
 
-    void send(NvmeTcpPdu pdu) throws InterruptedException {
-        channel.eventLoop().submit(() -> channel.writeAndFlush(pdu)).sync();
-    }
-
-    /** Runs on the event loop, e.g. to switch digests on before the next PDU is read. */
-    void onLoop(Runnable r) throws InterruptedException {
-        channel.eventLoop().submit(r).sync();
-    }
-
-    @SuppressWarnings("unchecked")
-    <T> T next(Class<T> type) throws InterruptedException {
-        Object o = received.poll(10, TimeUnit.SECONDS);
-        if (!type.isInstance(o)) {
-            ReferenceCountUtil.release(o);
-            throw new AssertionError("expected " + type.getSimpleName() + " but got " + o);
-        }
-        return (T) o;
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        channel.close().sync();
-        received.forEach(ReferenceCountUtil::release);
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
-    }
+  @Override
+  public void close() throws InterruptedException {
+    channel.close().sync();
+    received.forEach(ReferenceCountUtil::release);
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+  }
 }

@@ -8,48 +8,48 @@ import io.netty.buffer.DefaultByteBufHolder;
  * CapsuleResp of a successful command.
  */
 public final class C2HDataPdu extends DefaultByteBufHolder implements NvmeTcpPdu {
-    private final int cccid;
-    private final long datao;
-    private final boolean last;
-    private final boolean success;
+  private final int cccid;
+  private final long datao;
+  private final boolean last;
+  private final boolean success;
 
-    public C2HDataPdu(int cccid, long datao, boolean last, boolean success, ByteBuf data) {
-        super(data);
-        this.cccid = cccid;
-        this.datao = datao;
-        this.last = last;
-        this.success = success;
-    }
+  public C2HDataPdu(int cccid, long datao, boolean last, boolean success, ByteBuf data) {
+    super(data);
+    this.cccid = cccid;
+    this.datao = datao;
+    this.last = last;
+    this.success = success;
+  }
 
-    public int cccid() {
-        return cccid;
-    }
+  public int cccid() {
+    return cccid;
+  }
 
-    public long datao() {
-        return datao;
-    }
+  public long datao() {
+    return datao;
+  }
 
-    public boolean last() {
-        return last;
-    }
+  public boolean last() {
+    return last;
+  }
 
-    public boolean success() {
-        return success;
-    }
+  public boolean success() {
+    return success;
+  }
 
-    @Override
-    public int type() {
-        return PduType.C2H_DATA;
-    }
+  @Override
+  public int type() {
+    return PduType.C2H_DATA;
+  }
 
-    @Override
-    public C2HDataPdu replace(ByteBuf content) {
-        return new C2HDataPdu(cccid, datao, last, success, content);
-    }
+  @Override
+  public C2HDataPdu replace(ByteBuf content) {
+    return new C2HDataPdu(cccid, datao, last, success, content);
+  }
 
-    @Override
-    public String toString() {
-        return "C2HData(cccid=" + cccid + ", datao=" + datao + ", datal=" + content().readableBytes()
-                + (last ? ", last" : "") + (success ? ", success" : "") + ")";
-    }
+  @Override
+  public String toString() {
+    return "C2HData(cccid=" + cccid + ", datao=" + datao + ", datal=" + content().readableBytes()
+        + (last ? ", last" : "") + (success ? ", success" : "") + ")";
+  }
 }

@@ -6,29 +6,29 @@ import io.netty.buffer.Unpooled;
 
 /** CapsuleCmd (NVMe/TCP 3.6.2.5): a 64-byte SQE plus optional in-capsule data. */
 public final class CapsuleCommandPdu extends DefaultByteBufHolder implements NvmeTcpPdu {
-    private final Sqe sqe;
+  private final Sqe sqe;
 
-    public CapsuleCommandPdu(Sqe sqe, ByteBuf data) {
-        super(data == null ? Unpooled.EMPTY_BUFFER : data);
-        this.sqe = sqe;
-    }
+  public CapsuleCommandPdu(Sqe sqe, ByteBuf data) {
+    super(data == null ? Unpooled.EMPTY_BUFFER : data);
+    this.sqe = sqe;
+  }
 
-    public Sqe sqe() {
-        return sqe;
-    }
+  public Sqe sqe() {
+    return sqe;
+  }
 
-    @Override
-    public int type() {
-        return PduType.CAPSULE_CMD;
-    }
+  @Override
+  public int type() {
+    return PduType.CAPSULE_CMD;
+  }
 
-    @Override
-    public CapsuleCommandPdu replace(ByteBuf content) {
-        return new CapsuleCommandPdu(sqe, content);
-    }
+  @Override
+  public CapsuleCommandPdu replace(ByteBuf content) {
+    return new CapsuleCommandPdu(sqe, content);
+  }
 
-    @Override
-    public String toString() {
-        return "CapsuleCmd(" + sqe + ", data=" + content().readableBytes() + ")";
-    }
+  @Override
+  public String toString() {
+    return "CapsuleCmd(" + sqe + ", data=" + content().readableBytes() + ")";
+  }
 }

@@ -5,9 +5,9 @@ package io.bmagent.card.soft.nvmetcp;
  * C2H data; {@code maxr2t} is the 0's based number of R2Ts the host accepts per command.
  */
 public record IcReqPdu(int pfv, int hpda, boolean headerDigest, boolean dataDigest, long maxr2t)
-        implements NvmeTcpPdu {
-    @Override
-    public int type() {
-        return PduType.IC_REQ;
-    }
+    implements NvmeTcpPdu {
+  @Override
+  public int type() {
+    return PduType.IC_REQ;
+  }
 }

@@ -10,32 +10,32 @@ import java.util.concurrent.CompletableFuture;
  * Buffers are borrowed: the submitter keeps them alive until {@link #future} completes.
  */
 final class NvmeCommand {
-    final String what;
-    final Sqe sqe;
-    /** Host data (writes, DSM ranges, Connect data), read from its reader index on; may be null. */
-    final ByteBuf out;
-    /** Destination of controller data, written at {@code inBase}; may be null. */
-    final ByteBuf in;
-    final int inBase;
-    final int inLength;
-    /** Whether losing the connection should re-issue this command rather than fail it. */
-    final boolean reissue;
-    final CompletableFuture<Cqe> future = new CompletableFuture<>();
-    int attempts;
-    /** When the current send times out, by {@link System#nanoTime()}. */
-    long deadline;
+  final String what;
+  final Sqe sqe;
+  /** Host data (writes, DSM ranges, Connect data), read from its reader index on; may be null. */
+  final ByteBuf out;
+  /** Destination of controller data, written at {@code inBase}; may be null. */
+  final ByteBuf in;
+  final int inBase;
+  final int inLength;
+  /** Whether losing the connection should re-issue this command rather than fail it. */
+  final boolean reissue;
+  final CompletableFuture<Cqe> future = new CompletableFuture<>();
+  int attempts;
+  /** When the current send times out, by {@link System#nanoTime()}. */
+  long deadline;
 
-    NvmeCommand(String what, Sqe sqe, ByteBuf out, ByteBuf in, int inLength, boolean reissue) {
-        this.what = what;
-        this.sqe = sqe;
-        this.out = out;
-        this.in = in;
-        this.inBase = in == null ? 0 : in.writerIndex();
-        this.inLength = inLength;
-        this.reissue = reissue;
-    }
+  NvmeCommand(String what, Sqe sqe, ByteBuf out, ByteBuf in, int inLength, boolean reissue) {
+    this.what = what;
+    this.sqe = sqe;
+    this.out = out;
+    this.in = in;
+    this.inBase = in == null ? 0 : in.writerIndex();
+    this.inLength = inLength;
+    this.reissue = reissue;
+  }
 
-    int outLength() {
-        return out == null ? 0 : out.readableBytes();
-    }
+  int outLength() {
+    return out == null ? 0 : out.readableBytes();
+  }
 }

@@ -24,220 +24,220 @@ import java.util.function.Consumer;
  * timer armed and cancelled per I/O is a scheduler-heap insert and removal on the hot path.
  */
 final class NvmeTcpQueue extends ChannelInboundHandlerAdapter {
-    final int qid;
-    final CompletableFuture<IcRespPdu> ready = new CompletableFuture<>();
-    private final NvmeCommand[] slots;
-    private final ArrayDeque<Integer> freeCids = new ArrayDeque<>();
-    private final ArrayDeque<NvmeCommand> backlog = new ArrayDeque<>();
-    private final PduCodecConfig codec;
-    private final NvmeTcpControllerConfig config;
-    private final Consumer<List<NvmeCommand>> orphans;
-    private final ControllerCounters counters;
-    private ChannelHandlerContext ctx;
-    private int inCapsuleLimit = Nvme.ADMIN_INCAPSULE_SIZE;
-    private long maxH2cData = 4096;
-    private boolean closed;
-    private ScheduledFuture<?> sweep;
+  final int qid;
+  final CompletableFuture<IcRespPdu> ready = new CompletableFuture<>();
+  private final NvmeCommand[] slots;
+  private final ArrayDeque<Integer> freeCids = new ArrayDeque<>();
+  private final ArrayDeque<NvmeCommand> backlog = new ArrayDeque<>();
+  private final PduCodecConfig codec;
+  private final NvmeTcpControllerConfig config;
+  private final Consumer<List<NvmeCommand>> orphans;
+  private final ControllerCounters counters;
+  private ChannelHandlerContext ctx;
+  private int inCapsuleLimit = Nvme.ADMIN_INCAPSULE_SIZE;
+  private long maxH2cData = 4096;
+  private boolean closed;
+  private ScheduledFuture<?> sweep;
 
-    NvmeTcpQueue(int qid, int depth, PduCodecConfig codec, NvmeTcpControllerConfig config,
-                 ControllerCounters counters, Consumer<List<NvmeCommand>> orphans) {
-        this.qid = qid;
-        this.slots = new NvmeCommand[depth];
-        for (int i = 0; i < depth; i++) {
-            freeCids.add(i);
-        }
-        this.codec = codec;
-        this.config = config;
-        this.counters = counters;
-        this.orphans = orphans;
+  NvmeTcpQueue(int qid, int depth, PduCodecConfig codec, NvmeTcpControllerConfig config,
+      ControllerCounters counters, Consumer<List<NvmeCommand>> orphans) {
+    this.qid = qid;
+    this.slots = new NvmeCommand[depth];
+    for (int i = 0; i < depth; i++) {
+      freeCids.add(i);
     }
+    this.codec = codec;
+    this.config = config;
+    this.counters = counters;
+    this.orphans = orphans;
+  }
 
-    Channel channel() {
-        return ctx.channel();
+  Channel channel() {
+    return ctx.channel();
+  }
+
+  /** After Connect, I/O queues carry in-capsule data only up to IOCCSZ (NVMe-oF 1.1, 2.2). */
+  void inCapsuleLimit(int bytes) {
+    channel().eventLoop().execute(() -> inCapsuleLimit = bytes);
+  }
+
+  /** Submits from any thread; the command is queued if every command-id slot is busy. */
+  void submit(NvmeCommand c) {
+    Channel ch = ctx.channel();
+    if (ch.eventLoop().inEventLoop()) {
+      submitOnLoop(c);
+    } else {
+      ch.eventLoop().execute(() -> submitOnLoop(c));
     }
+  }
 
-    /** After Connect, I/O queues carry in-capsule data only up to IOCCSZ (NVMe-oF 1.1, 2.2). */
-    void inCapsuleLimit(int bytes) {
-        channel().eventLoop().execute(() -> inCapsuleLimit = bytes);
+  private void submitOnLoop(NvmeCommand c) {
+    if (closed) {
+      orphans.accept(List.of(c));
+    } else if (freeCids.isEmpty()) {
+      backlog.add(c);
+    } else {
+      send(c, freeCids.poll());
     }
+  }
 
-    /** Submits from any thread; the command is queued if every command-id slot is busy. */
-    void submit(NvmeCommand c) {
-        Channel ch = ctx.channel();
-        if (ch.eventLoop().inEventLoop()) {
-            submitOnLoop(c);
-        } else {
-            ch.eventLoop().execute(() -> submitOnLoop(c));
-        }
+  private void send(NvmeCommand c, int cid) {
+    slots[cid] = c;
+    c.attempts++;
+    Sqe sqe = c.sqe.cid(cid);
+    ByteBuf inline = null;
+    if (c.outLength() > 0 && c.outLength() <= inCapsuleLimit) {
+      sqe.sgl(Sqe.SGL_INCAPSULE, 0, c.outLength());
+      inline = c.out.retainedSlice();
+    } else {
+      sqe.sgl(Sqe.SGL_TRANSPORT, 0, c.out != null ? c.outLength() : c.inLength);
     }
+    c.deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.commandTimeoutMillis);
+    // The FlushConsolidationHandler in front turns the flushes of one loop turn into one syscall.
+    ctx.writeAndFlush(new CapsuleCommandPdu(sqe, inline));
+  }
 
-    private void submitOnLoop(NvmeCommand c) {
-        if (closed) {
-            orphans.accept(List.of(c));
-        } else if (freeCids.isEmpty()) {
-            backlog.add(c);
-        } else {
-            send(c, freeCids.poll());
-        }
-    }
-
-    private void send(NvmeCommand c, int cid) {
-        slots[cid] = c;
-        c.attempts++;
-        Sqe sqe = c.sqe.cid(cid);
-        ByteBuf inline = null;
-        if (c.outLength() > 0 && c.outLength() <= inCapsuleLimit) {
-            sqe.sgl(Sqe.SGL_INCAPSULE, 0, c.outLength());
-            inline = c.out.retainedSlice();
-        } else {
-            sqe.sgl(Sqe.SGL_TRANSPORT, 0, c.out != null ? c.outLength() : c.inLength);
-        }
-        c.deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.commandTimeoutMillis);
-        // The FlushConsolidationHandler in front turns the flushes of one loop turn into one syscall.
-        ctx.writeAndFlush(new CapsuleCommandPdu(sqe, inline));
-    }
-
-    /** A command past its deadline closes the connection; it is noticed within a sweep period of it. */
-    private void sweep() {
-        long now = System.nanoTime();
-        for (NvmeCommand c : slots) {
-            if (c != null && now - c.deadline > 0) {
-                counters.timeouts.increment();
-                ctx.close();
-                return;
-            }
-        }
-    }
-
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        long period = Math.max(10, Math.min(1000, config.commandTimeoutMillis / 4));
-        sweep = ctx.executor().scheduleAtFixedRate(this::sweep, period, period, TimeUnit.MILLISECONDS);
-        // HPDA 0 (no alignment needed), MAXR2T 0: one outstanding R2T per command (3.6.2.2).
-        ctx.writeAndFlush(new IcReqPdu(0, 0, config.headerDigest, config.dataDigest, 0));
-        ctx.fireChannelActive();
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        try {
-            if (closed) {
-                return; // PDUs decoded in the same read as the one we rejected
-            }
-            if (msg instanceof IcRespPdu r) {
-                initialized(r);
-            } else if (!ready.isDone() || msg instanceof TermReqPdu) {
-                ctx.close();
-            } else if (msg instanceof CapsuleResponsePdu r) {
-                complete(r.cqe().cid(), r.cqe());
-            } else if (msg instanceof C2HDataPdu d) {
-                data(d);
-            } else if (msg instanceof R2tPdu r) {
-                r2t(r);
-            }
-        } finally {
-            ReferenceCountUtil.release(msg);
-        }
-    }
-
-    private void initialized(IcRespPdu r) {
-        if (ready.isDone() || r.pfv() != 0 || r.maxH2cData() < 4096 || r.cpda() > 31
-                || (r.headerDigest() && !config.headerDigest) || (r.dataDigest() && !config.dataDigest)) {
-            terminate(TermReqPdu.FES_INVALID_HEADER_FIELD, 0);
-            return;
-        }
-        maxH2cData = r.maxH2cData();
-        codec.digests(r.headerDigest(), r.dataDigest());
-        codec.txPda(r.cpda());
-        ready.complete(r);
-    }
-
-    private NvmeCommand command(int cid) {
-        return cid < slots.length ? slots[cid] : null;
-    }
-
-    private void data(C2HDataPdu d) {
-        NvmeCommand c = command(d.cccid());
-        int len = d.content().readableBytes();
-        if (c == null || c.in == null || d.datao() + len > c.inLength) {
-            terminate(TermReqPdu.FES_DATA_OUT_OF_RANGE, 12);
-            return;
-        }
-        c.in.setBytes(c.inBase + (int) d.datao(), d.content());
-        if (d.success()) {
-            complete(d.cccid(), Cqe.success(d.cccid(), 0));
-        }
-    }
-
-    /** Answers an R2T with H2CData PDUs of at most MAXH2CDATA, LAST_PDU on the final one (3.6.2.7). */
-    private void r2t(R2tPdu r) {
-        NvmeCommand c = command(r.cccid());
-        if (c == null || c.out == null || r.r2to() + r.r2tl() > c.outLength() || r.r2tl() == 0) {
-            terminate(TermReqPdu.FES_DATA_OUT_OF_RANGE, 12);
-            return;
-        }
-        long end = r.r2to() + r.r2tl();
-        for (long off = r.r2to(); off < end; ) {
-            int n = (int) Math.min(maxH2cData, end - off);
-            ByteBuf chunk = c.out.retainedSlice(c.out.readerIndex() + (int) off, n);
-            ctx.write(new H2CDataPdu(r.cccid(), r.ttag(), off, off + n == end, chunk));
-            off += n;
-        }
-        ctx.flush();
-    }
-
-    private void complete(int cid, Cqe cqe) {
-        NvmeCommand c = command(cid);
-        if (c == null) {
-            terminate(TermReqPdu.FES_INVALID_HEADER_FIELD, 8);
-            return;
-        }
-        slots[cid] = null;
-        if (cqe.ok() && c.in != null) {
-            c.in.writerIndex(Math.max(c.in.writerIndex(), c.inBase + c.inLength));
-        }
-        c.future.complete(cqe);
-        NvmeCommand next = backlog.poll();
-        if (next != null) {
-            send(next, cid);
-        } else {
-            freeCids.add(cid);
-        }
-    }
-
-    private void terminate(int fes, long fei) {
-        closed = true;
-        ctx.writeAndFlush(new TermReqPdu(true, fes, fei, null)).addListener(ChannelFutureListener.CLOSE);
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        closed = true;
-        if (sweep != null) {
-            sweep.cancel(false);
-        }
-        ready.completeExceptionally(NvmeException.path("connection closed before ICResp", null));
-        List<NvmeCommand> lost = new ArrayList<>(backlog);
-        backlog.clear();
-        for (int i = 0; i < slots.length; i++) {
-            if (slots[i] != null) {
-                lost.add(slots[i]);
-                slots[i] = null;
-            }
-        }
-        if (!lost.isEmpty()) {
-            orphans.accept(lost);
-        }
-        ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+  /** A command past its deadline closes the connection; it is noticed within a sweep period of it. */
+  private void sweep() {
+    long now = System.nanoTime();
+    for (NvmeCommand c : slots) {
+      if (c != null && now - c.deadline > 0) {
+        counters.timeouts.increment();
         ctx.close();
+        return;
+      }
     }
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    long period = Math.max(10, Math.min(1000, config.commandTimeoutMillis / 4));
+    sweep = ctx.executor().scheduleAtFixedRate(this::sweep, period, period, TimeUnit.MILLISECONDS);
+    // HPDA 0 (no alignment needed), MAXR2T 0: one outstanding R2T per command (3.6.2.2).
+    ctx.writeAndFlush(new IcReqPdu(0, 0, config.headerDigest, config.dataDigest, 0));
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    try {
+      if (closed) {
+        return; // PDUs decoded in the same read as the one we rejected
+      }
+      if (msg instanceof IcRespPdu r) {
+        initialized(r);
+      } else if (!ready.isDone() || msg instanceof TermReqPdu) {
+        ctx.close();
+      } else if (msg instanceof CapsuleResponsePdu r) {
+        complete(r.cqe().cid(), r.cqe());
+      } else if (msg instanceof C2HDataPdu d) {
+        data(d);
+      } else if (msg instanceof R2tPdu r) {
+        r2t(r);
+      }
+    } finally {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private void initialized(IcRespPdu r) {
+    if (ready.isDone() || r.pfv() != 0 || r.maxH2cData() < 4096 || r.cpda() > 31
+        || (r.headerDigest() && !config.headerDigest) || (r.dataDigest() && !config.dataDigest)) {
+      terminate(TermReqPdu.FES_INVALID_HEADER_FIELD, 0);
+      return;
+    }
+    maxH2cData = r.maxH2cData();
+    codec.digests(r.headerDigest(), r.dataDigest());
+    codec.txPda(r.cpda());
+    ready.complete(r);
+  }
+
+  private NvmeCommand command(int cid) {
+    return cid < slots.length ? slots[cid] : null;
+  }
+
+  private void data(C2HDataPdu d) {
+    NvmeCommand c = command(d.cccid());
+    int len = d.content().readableBytes();
+    if (c == null || c.in == null || d.datao() + len > c.inLength) {
+      terminate(TermReqPdu.FES_DATA_OUT_OF_RANGE, 12);
+      return;
+    }
+    c.in.setBytes(c.inBase + (int) d.datao(), d.content());
+    if (d.success()) {
+      complete(d.cccid(), Cqe.success(d.cccid(), 0));
+    }
+  }
+
+  /** Answers an R2T with H2CData PDUs of at most MAXH2CDATA, LAST_PDU on the final one (3.6.2.7). */
+  private void r2t(R2tPdu r) {
+    NvmeCommand c = command(r.cccid());
+    if (c == null || c.out == null || r.r2to() + r.r2tl() > c.outLength() || r.r2tl() == 0) {
+      terminate(TermReqPdu.FES_DATA_OUT_OF_RANGE, 12);
+      return;
+    }
+    long end = r.r2to() + r.r2tl();
+    for (long off = r.r2to(); off < end; ) {
+      int n = (int) Math.min(maxH2cData, end - off);
+      ByteBuf chunk = c.out.retainedSlice(c.out.readerIndex() + (int) off, n);
+      ctx.write(new H2CDataPdu(r.cccid(), r.ttag(), off, off + n == end, chunk));
+      off += n;
+    }
+    ctx.flush();
+  }
+
+  private void complete(int cid, Cqe cqe) {
+    NvmeCommand c = command(cid);
+    if (c == null) {
+      terminate(TermReqPdu.FES_INVALID_HEADER_FIELD, 8);
+      return;
+    }
+    slots[cid] = null;
+    if (cqe.ok() && c.in != null) {
+      c.in.writerIndex(Math.max(c.in.writerIndex(), c.inBase + c.inLength));
+    }
+    c.future.complete(cqe);
+    NvmeCommand next = backlog.poll();
+    if (next != null) {
+      send(next, cid);
+    } else {
+      freeCids.add(cid);
+    }
+  }
+
+  private void terminate(int fes, long fei) {
+    closed = true;
+    ctx.writeAndFlush(new TermReqPdu(true, fes, fei, null)).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    closed = true;
+    if (sweep != null) {
+      sweep.cancel(false);
+    }
+    ready.completeExceptionally(NvmeException.path("connection closed before ICResp", null));
+    List<NvmeCommand> lost = new ArrayList<>(backlog);
+    backlog.clear();
+    for (int i = 0; i < slots.length; i++) {
+      if (slots[i] != null) {
+        lost.add(slots[i]);
+        slots[i] = null;
+      }
+    }
+    if (!lost.isEmpty()) {
+      orphans.accept(lost);
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close();
+  }
 }

@@ -6,48 +6,48 @@ package io.bmagent.card.soft.nvmetcp;
  * Only touched from the channel's event loop.
  */
 public final class PduCodecConfig {
-    private final boolean host;
-    private final int maxDataLength;
-    private boolean headerDigest;
-    private boolean dataDigest;
-    private int txDataAlignment = 4;
+  private final boolean host;
+  private final int maxDataLength;
+  private boolean headerDigest;
+  private boolean dataDigest;
+  private int txDataAlignment = 4;
 
-    /**
-     * @param host          true on the initiator: it sends H2C PDUs and H2CTermReq
-     * @param maxDataLength the largest PDU data section accepted; bigger PDUs end the connection
-     */
-    public PduCodecConfig(boolean host, int maxDataLength) {
-        this.host = host;
-        this.maxDataLength = maxDataLength;
-    }
+  /**
+   * @param host          true on the initiator: it sends H2C PDUs and H2CTermReq
+   * @param maxDataLength the largest PDU data section accepted; bigger PDUs end the connection
+   */
+  public PduCodecConfig(boolean host, int maxDataLength) {
+    this.host = host;
+    this.maxDataLength = maxDataLength;
+  }
 
-    public boolean host() {
-        return host;
-    }
+  public boolean host() {
+    return host;
+  }
 
-    public int maxDataLength() {
-        return maxDataLength;
-    }
+  public int maxDataLength() {
+    return maxDataLength;
+  }
 
-    public boolean headerDigest() {
-        return headerDigest;
-    }
+  public boolean headerDigest() {
+    return headerDigest;
+  }
 
-    public boolean dataDigest() {
-        return dataDigest;
-    }
+  public boolean dataDigest() {
+    return dataDigest;
+  }
 
-    public void digests(boolean header, boolean data) {
-        this.headerDigest = header;
-        this.dataDigest = data;
-    }
+  public void digests(boolean header, boolean data) {
+    this.headerDigest = header;
+    this.dataDigest = data;
+  }
 
-    /** Alignment in bytes of PDO for PDUs we send, from the peer's 0's based HPDA/CPDA dwords. */
-    public int txDataAlignment() {
-        return txDataAlignment;
-    }
+  /** Alignment in bytes of PDO for PDUs we send, from the peer's 0's based HPDA/CPDA dwords. */
+  public int txDataAlignment() {
+    return txDataAlignment;
+  }
 
-    public void txPda(int zeroBasedDwords) {
-        this.txDataAlignment = (zeroBasedDwords + 1) * 4;
-    }
+  public void txPda(int zeroBasedDwords) {
+    this.txDataAlignment = (zeroBasedDwords + 1) * 4;
+  }
 }

@@ -14,19 +14,19 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 
 /** Native epoll where the platform offers it, NIO otherwise; one choice for groups and channels. */
 public final class Transports {
-    private Transports() {
-    }
+  private Transports() {
+  }
 
-    public static EventLoopGroup newGroup(int threads) {
-        return new MultiThreadIoEventLoopGroup(threads,
-                Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-    }
+  public static EventLoopGroup newGroup(int threads) {
+    return new MultiThreadIoEventLoopGroup(threads,
+        Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+  }
 
-    public static Class<? extends ServerChannel> serverChannel() {
-        return Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    }
+  public static Class<? extends ServerChannel> serverChannel() {
+    return Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+  }
 
-    public static Class<? extends SocketChannel> socketChannel() {
-        return Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class;
-    }
+  public static Class<? extends SocketChannel> socketChannel() {
+    return Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class;
+  }
 }

@@ -6,28 +6,28 @@ package io.bmagent.card.soft.storage;
  * taken never exceed {@code burst + rate * window}. Not thread-safe; the QoS gate serialises it.
  */
 final class TokenBucket {
-    private final double ratePerNano;
-    private final double burst;
-    private double tokens;
-    private long last;
+  private final double ratePerNano;
+  private final double burst;
+  private double tokens;
+  private long last;
 
-    TokenBucket(long ratePerSecond, long burst, long now) {
-        this.ratePerNano = ratePerSecond / 1e9;
-        this.burst = Math.max(1, burst);
-        this.tokens = this.burst;
-        this.last = now;
-    }
+  TokenBucket(long ratePerSecond, long burst, long now) {
+    this.ratePerNano = ratePerSecond / 1e9;
+    this.burst = Math.max(1, burst);
+    this.tokens = this.burst;
+    this.last = now;
+  }
 
-    /** Nanoseconds until {@code n} tokens may be taken; 0 means now. */
-    long delay(long n, long now) {
-        tokens = Math.min(burst, tokens + (now - last) * ratePerNano);
-        last = now;
-        double need = Math.min(n, burst);
-        return tokens >= need ? 0 : (long) Math.ceil((need - tokens) / ratePerNano);
-    }
+  /** Nanoseconds until {@code n} tokens may be taken; 0 means now. */
+  long delay(long n, long now) {
+    tokens = Math.min(burst, tokens + (now - last) * ratePerNano);
+    last = now;
+    double need = Math.min(n, burst);
+    return tokens >= need ? 0 : (long) Math.ceil((need - tokens) / ratePerNano);
+  }
 
-    /** Takes {@code n} tokens; call only right after {@link #delay} returned 0. */
-    void take(long n) {
-        tokens -= n;
-    }
+  /** Takes {@code n} tokens; call only right after {@link #delay} returned 0. */
+  void take(long n) {
+    tokens -= n;
+  }
 }
