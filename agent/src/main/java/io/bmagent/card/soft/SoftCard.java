@@ -1,9 +1,11 @@
 package io.bmagent.card.soft;
 
+import io.bmagent.card.BlockDeviceConfig;
 import io.bmagent.card.BlockDeviceState;
 import io.bmagent.card.BlockDevices;
 import io.bmagent.card.Card;
 import io.bmagent.card.CardEvent;
+import io.bmagent.card.CardException;
 import io.bmagent.card.CardInfo;
 import io.bmagent.card.CardListener;
 import io.bmagent.card.DeviceType;
@@ -28,12 +30,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 /** The soft card: host power, NVMe/TCP-backed block devices and the VPC pipeline, all in this process. */
 public final class SoftCard implements Card {
 
   /** Queues per vhost-user-blk device; Linux uses as many as the guest has CPUs, up to this. */
   static final int VHOST_QUEUES = 4;
+  private static final Logger log = Logger.getLogger(SoftCard.class.getName());
   static final CardInfo.Limits LIMITS = new CardInfo.Limits(16, 1, 4000, 400, 1_000_000, 1_000_000, 8);
 
   private final CardInfo info;
@@ -46,6 +50,8 @@ public final class SoftCard implements Card {
   private final Runnable releaseUnderlay;
   private final VhostUserDisks vhostDisks;
   private final QemuHost qemu;
+  private final DeviceJournal journal;
+  private final BlockDevices journaled;
   private volatile CardListener listener = e -> { };
 
   /**
@@ -112,6 +118,32 @@ public final class SoftCard implements Card {
         }
       });
     }
+    this.journal = qemu == null ? null : new DeviceJournal(vhost.dir().resolve("devices"));
+    this.journaled = journal == null ? null : new JournaledDevices(storage, journal);
+    if (qemu != null) {
+      resumeSurvivingHost();
+    }
+  }
+
+  /**
+   * A QEMU host that outlived the previous agent keeps running on this card: its devices come back from the journal
+   * before the host is reported on, so the running guest's disks reconnect and the reconciler finds the card as a
+   * hardware card is found after an agent restart. Without such a host, what the journal held is gone with it.
+   */
+  private void resumeSurvivingHost() {
+    if (!qemu.running()) {
+      journal.clear();
+      return;
+    }
+    for (BlockDeviceConfig c : journal.all()) {
+      try {
+        storage.attach(c);
+      } catch (CardException e) {
+        log.warning(() -> "cannot bring back device " + c.volumeId() + " for the running host: " + e.getMessage());
+        journal.remove(c.volumeId());
+      }
+    }
+    host.foundOn();
   }
 
   /** The QEMU guest playing the host, when the card runs one. */
@@ -161,7 +193,7 @@ public final class SoftCard implements Card {
 
   @Override
   public BlockDevices storage() {
-    return storage;
+    return journal == null ? storage : journaled;
   }
 
   @Override

@@ -64,6 +64,16 @@ final class SoftHost implements HostPower {
     events.accept(new CardEvent(CardEvent.Kind.HOST_POWER_CHANGED, "host", "host powered on"));
   }
 
+  /** The host was found running when the card opened (it outlived the previous agent): on, without a power-on. */
+  synchronized void foundOn() {
+    if (state == PowerState.ON) {
+      return;
+    }
+    gates.forEach(g -> g.powered(true));
+    state = PowerState.ON;
+    events.accept(new CardEvent(CardEvent.Kind.HOST_POWER_CHANGED, "host", "host found on"));
+  }
+
   @Override
   public synchronized void powerOff(boolean force, Duration gracefulTimeout) {
     if (state == PowerState.OFF) {

@@ -1,11 +1,18 @@
 package io.bmagent.card.soft.vhost;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.util.Durations;
 import io.bmagent.api.v1.BootDisk;
+import io.bmagent.api.v1.DesiredPower;
+import io.bmagent.api.v1.GetInstanceRequest;
+import io.bmagent.api.v1.Instance;
+import io.bmagent.api.v1.InstancePhase;
 import io.bmagent.api.v1.InstanceServiceGrpc;
 import io.bmagent.api.v1.ProvisionInstanceRequest;
+import io.bmagent.api.v1.StopInstanceRequest;
 import io.bmagent.reliability.ChildAgent;
 import io.bmagent.testing.Specs;
 import java.io.IOException;
@@ -115,6 +122,66 @@ class AgentRestartGuestTest {
         monitor.interrupt();
         killQemu(pidFile);
       }
+    }
+  }
+
+  /**
+   * A graceful stop acknowledged just before the agent dies is still carried out: the restarted agent finds the
+   * guest running on its disks (the soft card brings back what it served) and shuts it down, whether or not the
+   * killed agent had begun to.
+   */
+  @Test
+  void aStopAcknowledgedBeforeAKillIsCarriedOutByTheRestartedAgent() throws Exception {
+    Guest.assumeAvailable();
+    Path image = dir.resolve("image");
+    Guest.build(image);
+    Path vhost = dir.resolve("vhost");
+    Path pidFile = vhost.resolve("qemu.pid");
+    Path state = dir.resolve("state");
+    Path log = dir.resolve("agent.log");
+    Map<String, String> options = Map.of("vhost-user-dir", vhost.toString(),
+        "host-vhost-user", dir.resolve("nic.sock").toString(), "host-qemu", image.toString());
+    try (GuestDisk disk = GuestDisk.serve(image.resolve("rootfs.img"), NQN, VOLUME)) {
+      long pid;
+      try (ChildAgent agent = ChildAgent.start(state, log, options)) {
+        var instances = InstanceServiceGrpc.newBlockingStub(agent.channel);
+        instances.withDeadlineAfter(60, TimeUnit.SECONDS).provisionInstance(ProvisionInstanceRequest.newBuilder()
+            .setInstanceId("i-restart").setSpec(Specs.instance().toBuilder()
+                .setBootDisk(BootDisk.newBuilder().setCloudVolume(disk.spec))).setStartAfterProvisioning(true).build());
+        awaitConsole(vhost.resolve("console.log"), "BMGUEST-DONE", 240);
+        pid = Long.parseLong(Files.readString(pidFile).trim());
+        instances.withDeadlineAfter(60, TimeUnit.SECONDS).stopInstance(StopInstanceRequest.newBuilder()
+            .setGracefulTimeout(Durations.fromSeconds(60)).build());
+        agent.kill();
+      }
+      try (ChildAgent agent = ChildAgent.start(state, log, options)) {
+        var instances = InstanceServiceGrpc.newBlockingStub(agent.channel);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        Instance i;
+        while ((i = instances.withDeadlineAfter(60, TimeUnit.SECONDS)
+            .getInstance(GetInstanceRequest.getDefaultInstance())).getStatus().getPhase()
+            != InstancePhase.INSTANCE_PHASE_STOPPED) {
+          assertTrue(System.nanoTime() < deadline, "not stopped in 120 s: " + i + agent.tail());
+          Thread.sleep(100);
+        }
+        assertEquals(DesiredPower.DESIRED_POWER_OFF, i.getDesiredPower());
+        assertFalse(ProcessHandle.of(pid).filter(h -> !zombie(pid)).map(ProcessHandle::isAlive).orElse(false),
+            "the guest that was running is stopped");
+      } finally {
+        killQemu(pidFile);
+      }
+    }
+  }
+
+  private static void awaitConsole(Path console, String line, int seconds) throws IOException,
+      InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (!(Files.exists(console) && Files.readString(console).contains(line))) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(line + " not seen in " + seconds + " s; console:\n"
+            + (Files.exists(console) ? Files.readString(console) : ""));
+      }
+      Thread.sleep(100);
     }
   }
 
