@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.HdrHistogram.ConcurrentHistogram;
@@ -42,6 +43,7 @@ public final class ApiLoadHarness {
 
   private static final int SECONDS = Integer.getInteger("bench.api.seconds", 10);
   private static final int RUNS = Integer.getInteger("bench.api.runs", 3);
+  private static final AtomicReference<Throwable> FAILURE = new AtomicReference<>();
 
   private record Rate(double perSecond, double perCpuSecond) {}
 
@@ -54,11 +56,14 @@ public final class ApiLoadHarness {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    // The agent in its own JVM, as deployed, so that its CPU time is measured apart from the client's.
+    // The agent in its own JVM, as deployed, so that its CPU time is measured apart from the client's; without the
+    // metrics endpoint, whose fixed port another agent on the machine may hold, and without the per-peer rate limit
+    // (200 calls/s by default), which would refuse the load itself.
     Process agent = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), "io.bmagent.daemon.Main", "--card=soft",
         "--state-dir", dir.resolve("state").toString(), "--listen", "127.0.0.1:" + port,
-        "--card-option", "underlay=127.0.0.1", "--card-option", "underlay-port=0", "--metrics-listen", "off"))
+        "--card-option", "underlay=127.0.0.1", "--card-option", "underlay-port=0", "--metrics-listen", "off",
+        "--rate-limit", "off"))
         .redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile()).start();
     ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     try {
@@ -156,11 +161,12 @@ public final class ApiLoadHarness {
 
         @Override
         public void onFailure(Throwable t) {
-          throw new IllegalStateException("call failed during the benchmark", t);
+          fail(t, done);
         }
       }, MoreExecutors.directExecutor());
     }
     done.await(60, TimeUnit.SECONDS);
+    rethrow();
     return h;
   }
 
@@ -175,6 +181,7 @@ public final class ApiLoadHarness {
       chain(call, completed, end, stopped);
     }
     stopped.await(seconds + 60L, TimeUnit.SECONDS);
+    rethrow();
     return completed.get() * 1e9 / (System.nanoTime() - start);
   }
 
@@ -192,9 +199,26 @@ public final class ApiLoadHarness {
 
       @Override
       public void onFailure(Throwable t) {
-        throw new IllegalStateException("call failed during the benchmark", t);
+        fail(t, stopped);
       }
     }, MoreExecutors.directExecutor());
+  }
+
+  /**
+   * A failed call ends the measurement at once: thrown on a gRPC thread it would only be logged, and the harness
+   * would wait out its timeout and report the calls that did succeed.
+   */
+  private static void fail(Throwable t, CountDownLatch latch) {
+    FAILURE.compareAndSet(null, t);
+    while (latch.getCount() > 0) {
+      latch.countDown();
+    }
+  }
+
+  private static void rethrow() {
+    if (FAILURE.get() != null) {
+      throw new IllegalStateException("a call failed during the benchmark", FAILURE.get());
+    }
   }
 
   private static Histogram report(String what, Histogram h) {

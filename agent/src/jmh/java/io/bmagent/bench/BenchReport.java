@@ -115,7 +115,7 @@ public final class BenchReport {
   }
 
   private static String goals(Map<String, Section> sections) {
-    StringBuilder b = new StringBuilder("| area | figure | goal | median | min – max | runs | |\n"
+    StringBuilder b = new StringBuilder("| area | figure | goal | median | min – max | runs | met |\n"
         + "| --- | --- | --- | --- | --- | --- | --- |\n");
     for (Section s : sections.values()) {
       for (Figure f : s.figures()) {
@@ -139,7 +139,7 @@ public final class BenchReport {
       String[] h = s.header().split(" ");
       b.append("Started ").append(when(h[1])).append(", load average ").append(h[3]).append(".\n\n");
     }
-    b.append("| figure | goal | median | min – max | runs | | note |\n"
+    b.append("| figure | goal | median | min – max | runs | met | note |\n"
         + "| --- | --- | --- | --- | --- | --- | --- |\n");
     for (Figure f : s.figures()) {
       b.append(String.format("| %s | %s | %s | %s |%n", f.name(), f.goalText(), cells(f), f.note()));

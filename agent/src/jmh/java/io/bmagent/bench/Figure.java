@@ -62,7 +62,8 @@ record Figure(String name, String unit, String goal, double[] runs, String note)
       case ">=" -> "≥";
       default -> g[0];
     };
-    return op + " " + format(Double.parseDouble(g[1])) + " " + unit;
+    double bound = Double.parseDouble(g[1]);
+    return op + " " + (bound == Math.rint(bound) ? String.format("%,.0f", bound) : format(bound)) + " " + unit;
   }
 
   /** Three significant figures or so, with thousands separated: what a spread of several per cent deserves. */

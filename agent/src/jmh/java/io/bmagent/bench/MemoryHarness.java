@@ -80,17 +80,17 @@ public final class MemoryHarness {
       total[r] = steps[0][r] + steps[1][r] + steps[2][r] + steps[3][r];
       perConnection[r] = steps[3][r] * MIB / CONNECTIONS;
     }
-    String gc = "heap used after a full GC, each run in a fresh JVM (-Xmx1g)";
-    results.add("baseline: agent classes loaded, nothing held", "MiB", "", steps[0], gc)
-        .add(String.format("+ desired state, %,d mappings", MAPPINGS), "MiB", "", steps[1], gc)
-        .add(String.format("+ soft card tables, %,d mappings", MAPPINGS), "MiB", "", steps[2], gc)
-        .add(String.format("+ conntrack, %,d connections", CONNECTIONS), "MiB", "", steps[3], gc)
+    results.add("baseline: a fresh JVM before the store is opened", "MiB", "", steps[0], "")
+        .add(String.format("+ desired state, %,d mappings", MAPPINGS), "MiB", "", steps[1], "loaded from the store")
+        .add(String.format("+ soft card tables, %,d mappings", MAPPINGS), "MiB", "", steps[2], "")
+        .add(String.format("+ conntrack, %,d connections", CONNECTIONS), "MiB", "", steps[3], "")
         .add("bytes per tracked connection", "B", "", perConnection, "the conntrack step over its connections")
-        .add("total heap", "MiB", "< 512", total, gc)
+        .add(String.format("heap with %,d mappings and %,d connections", MAPPINGS, CONNECTIONS), "MiB", "< 512",
+            total, "used after a full GC, each run in a fresh JVM (-Xmx1g)")
         .write();
   }
 
-  /** Heap used after GC at each step: baseline, desired state, card tables, connections. */
+  /** Heap used after GC at each step: nothing loaded, desired state, card tables, connections. */
   private static long[] measure(Path stateDir) throws Exception {
     long baseline = usedAfterGc();
     StateStore store = StateStore.open(stateDir);

@@ -34,6 +34,7 @@ public final class GuestHarness {
   private static final String NQN = "nqn.2026-11.io.bmagent:bench-guest";
   private static final String VOLUME = "vol-bench-guest";
   private static final Pattern INIT = Pattern.compile("BMGUEST init uptime=([0-9.]+)");
+  private static final Pattern DONE = Pattern.compile("BMGUEST-DONE uptime=([0-9.]+)");
   private static final Pattern SEQUENTIAL = Pattern.compile("BMGUEST read 32 MiB in ([0-9.]+) s");
   private static final Pattern DD = Pattern.compile("BMGUEST bench (write|read) (\\d+) in ([0-9.]+) s");
 
@@ -56,7 +57,7 @@ public final class GuestHarness {
     try {
       Guest.assumeAvailable();
     } catch (TestAbortedException e) {
-      for (String name : List.of("QEMU start to the guest's report", "kernel start to init",
+      for (String name : List.of("QEMU start to init", "kernel start to init", "32 MiB sequential read",
           "4 KiB direct write, QD1", "4 KiB direct read, QD1")) {
         results.skip(name, "", "", e.getMessage());
       }
@@ -76,9 +77,12 @@ public final class GuestHarness {
       Path run = dir.resolve("run-" + r);
       long start = System.nanoTime();
       List<String> console = bootOnce(image, run);
-      boot.add((System.nanoTime() - start) / 1e9);
+      double wall = (System.nanoTime() - start) / 1e9;
       String text = String.join("\n", console);
-      init.add(Double.parseDouble(find(INIT, text, console).group(1)));
+      double initUptime = Double.parseDouble(find(INIT, text, console).group(1));
+      // The host sees only the report at the end; what the guest did after init starts is on the guest's clock.
+      boot.add(wall - (Double.parseDouble(find(DONE, text, console).group(1)) - initUptime));
+      init.add(initUptime);
       sequential.add(32 / Double.parseDouble(find(SEQUENTIAL, text, console).group(1)));
       Matcher dd = DD.matcher(text);
       while (dd.find()) {
@@ -88,14 +92,14 @@ public final class GuestHarness {
       if (writes.size() != r + 1 || reads.size() != r + 1) {
         throw new IllegalStateException("the guest reported no dd figures:\n" + text);
       }
-      System.out.printf("guest run %d: report %.1f s after QEMU start, init at %.2f s, 32 MiB read at %.1f MiB/s,"
-          + " 4 KiB direct write %.0f IOPS, read %.0f IOPS%n", r + 1, boot.get(r), init.get(r), sequential.get(r),
+      System.out.printf("guest run %d: init %.1f s after QEMU start, %.2f s after the kernel's, 32 MiB read at"
+          + " %.1f MiB/s, 4 KiB direct write %.0f IOPS, read %.0f IOPS%n", r + 1, boot.get(r), init.get(r), sequential.get(r),
           writes.get(r), reads.get(r));
     }
     String tcg = "QEMU under TCG, 2 vCPUs, 256 MiB";
-    results.add("QEMU start to the guest's report", "s", "", boot, tcg + "; agent and card already running")
+    results.add("QEMU start to init", "s", "", boot, tcg + "; firmware, kernel, initramfs, root mounted")
         .add("kernel start to init", "s", "", init, "guest uptime when /sbin/init starts")
-        .add("32 MiB sequential read, 1 MiB blocks", "MiB/s", "", sequential, "dd, first read of each block")
+        .add("32 MiB sequential read", "MiB/s", "", sequential, "dd, 1 MiB blocks, first read of each block")
         .add("4 KiB direct write, QD1", "IOPS", "", writes, "dd oflag=direct, " + BLOCKS + " blocks, guest clock")
         .add("4 KiB direct read, QD1", "IOPS", "", reads, "dd iflag=direct, " + BLOCKS + " blocks, guest clock")
         .write();
