@@ -50,6 +50,8 @@ public final class GuestHarness {
       done
       """.formatted(BLOCKS);
 
+  private record Boot(List<String> console, double seconds) {}
+
   private GuestHarness() {}
 
   public static void main(String[] args) throws Exception {
@@ -74,14 +76,12 @@ public final class GuestHarness {
     List<Double> writes = new ArrayList<>();
     List<Double> reads = new ArrayList<>();
     for (int r = 0; r < RUNS; r++) {
-      Path run = dir.resolve("run-" + r);
-      long start = System.nanoTime();
-      List<String> console = bootOnce(image, run);
-      double wall = (System.nanoTime() - start) / 1e9;
+      Boot b = bootOnce(image, dir.resolve("run-" + r));
+      List<String> console = b.console();
       String text = String.join("\n", console);
       double initUptime = Double.parseDouble(find(INIT, text, console).group(1));
       // The host sees only the report at the end; what the guest did after init starts is on the guest's clock.
-      boot.add(wall - (Double.parseDouble(find(DONE, text, console).group(1)) - initUptime));
+      boot.add(b.seconds() - (Double.parseDouble(find(DONE, text, console).group(1)) - initUptime));
       init.add(initUptime);
       sequential.add(32 / Double.parseDouble(find(SEQUENTIAL, text, console).group(1)));
       Matcher dd = DD.matcher(text);
@@ -93,8 +93,8 @@ public final class GuestHarness {
         throw new IllegalStateException("the guest reported no dd figures:\n" + text);
       }
       System.out.printf("guest run %d: init %.1f s after QEMU start, %.2f s after the kernel's, 32 MiB read at"
-          + " %.1f MiB/s, 4 KiB direct write %.0f IOPS, read %.0f IOPS%n", r + 1, boot.get(r), init.get(r), sequential.get(r),
-          writes.get(r), reads.get(r));
+          + " %.1f MiB/s, 4 KiB direct write %.0f IOPS, read %.0f IOPS%n", r + 1, boot.get(r), init.get(r),
+          sequential.get(r), writes.get(r), reads.get(r));
     }
     String tcg = "QEMU under TCG, 2 vCPUs, 256 MiB";
     results.add("QEMU start to init", "s", "", boot, tcg + "; firmware, kernel, initramfs, root mounted")
@@ -105,8 +105,11 @@ public final class GuestHarness {
         .write();
   }
 
-  /** A fresh card, agent and boot disk; the instance provisioned to RUNNING, then one guest boot on its disk. */
-  private static List<String> bootOnce(Path image, Path run) throws Exception {
+  /**
+   * A fresh card, agent and boot disk; the instance provisioned to RUNNING, then one guest boot on its disk, timed
+   * from QEMU's start to the guest's last report.
+   */
+  private static Boot bootOnce(Path image, Path run) throws Exception {
     GuestDisk disk = GuestDisk.serve(image.resolve("rootfs.img"), NQN, VOLUME);
     SoftCard card = (SoftCard) new SoftCardProvider().open(Map.of("underlay", "127.0.0.1", "underlay-port", "0",
         "vhost-user-dir", run.resolve("vhost").toString()));
@@ -115,8 +118,10 @@ public final class GuestHarness {
           .setSpec(Specs.instance().toBuilder().setBootDisk(BootDisk.newBuilder().setCloudVolume(disk.spec)))
           .setStartAfterProvisioning(true).build());
       f.awaitPhase(InstancePhase.INSTANCE_PHASE_RUNNING, 60);
-      return Guest.boot(image, card.vhostUserSocket(VOLUME).orElseThrow(), 2, null, "BMGUEST-DONE",
-          (int) TimeUnit.MINUTES.toSeconds(5));
+      long start = System.nanoTime();
+      List<String> console = Guest.boot(image, card.vhostUserSocket(VOLUME).orElseThrow(), 2, null,
+          "BMGUEST-DONE", (int) TimeUnit.MINUTES.toSeconds(5));
+      return new Boot(console, (System.nanoTime() - start) / 1e9);
     } finally {
       disk.close();
     }
