@@ -61,7 +61,7 @@ public final class BenchReport {
   }
 
   static String render(Path dir, String template) throws IOException {
-    Map<String, Section> sections = sections(dir);
+    Map<String, Section> sections = inTemplateOrder(sections(dir), template);
     StringBuilder out = new StringBuilder("<!-- Written by io.bmagent.bench.BenchReport (bench/run) from "
         + "docs/benchmarks.template.md and the figures of one run: edit the template, not this file. -->\n\n");
     Matcher m = PLACE.matcher(template);
@@ -102,6 +102,19 @@ public final class BenchReport {
       }
     }
     return sections;
+  }
+
+  /** The sections the template places, in its order, then the rest: the goals table follows the document. */
+  private static Map<String, Section> inTemplateOrder(Map<String, Section> sections, String template) {
+    Map<String, Section> ordered = new LinkedHashMap<>();
+    Matcher m = PLACE.matcher(template);
+    while (m.find()) {
+      if (m.group(2) != null && sections.containsKey(m.group(2))) {
+        ordered.put(m.group(2), sections.get(m.group(2)));
+      }
+    }
+    sections.forEach(ordered::putIfAbsent);
+    return ordered;
   }
 
   private static String machine(Path dir) throws IOException {
