@@ -51,13 +51,14 @@ root=$work/root
 mkdir -p "$root/bin" "$root/sbin" "$root/dev" "$root/proc" "$root/sys" "$root/etc" "$root/tmp"
 cp /bin/busybox "$root/bin/busybox"
 echo "bm-agent guest root file system" > "$root/etc/motd"
-# The guest's report: where root is, the disk's serial (virtio-blk GET_ID, what udev names by-id after), a file
+# The guest's report: the kernel's uptime when init starts (the boot benchmark's figure), where root is, the disk's serial (virtio-blk GET_ID, what udev names by-id after), a file
 # read from the cloud disk, then a marker written raw past the file system (block 15360, the test reads it back).
 cat > "$root/sbin/init" <<'INIT'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
+echo "BMGUEST init uptime=$(cut -d' ' -f1 /proc/uptime)"
 echo "BMGUEST root=$(awk '$2 == "/" {print $1}' /proc/mounts) serial=$(cat /sys/block/vda/serial)"
 echo "BMGUEST queues=$(ls /sys/block/vda/mq | wc -l) logical=$(cat /sys/block/vda/queue/logical_block_size)"
 echo "BMGUEST motd=$(cat /etc/motd)"

@@ -17,14 +17,15 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.NettyChannelBuilder;
-import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.HdrHistogram.ConcurrentHistogram;
@@ -40,22 +41,28 @@ import org.HdrHistogram.Histogram;
  */
 public final class ApiLoadHarness {
 
-  private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
+  private static final int SECONDS = Integer.getInteger("bench.api.seconds", 10);
+  private static final int RUNS = Integer.getInteger("bench.api.runs", 3);
+  private static final AtomicReference<Throwable> FAILURE = new AtomicReference<>();
+
+  private record Rate(double perSecond, double perCpuSecond) {}
 
   private ApiLoadHarness() {}
 
   public static void main(String[] args) throws Exception {
+    Results results = new Results("api");
     Path dir = Files.createTempDirectory("bm-agent-bench");
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    // The agent in its own JVM, as deployed, so that its CPU time is measured apart from the client's.
+    // The agent in its own JVM, as deployed, so that its CPU time is measured apart from the client's; without the
+    // metrics endpoint, whose fixed port another agent on the machine may hold, and without the per-peer rate limit
+    // (200 calls/s by default), which would refuse the load itself.
     Process agent = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), "io.bmagent.daemon.Main", "--card=soft",
         "--state-dir", dir.resolve("state").toString(), "--listen", "127.0.0.1:" + port,
-        "--card-option", "underlay=127.0.0.1", "--card-option", "underlay-port=0",
-        // The per-peer limit protects a deployed agent from a runaway client; here the client is the load.
+        "--card-option", "underlay=127.0.0.1", "--card-option", "underlay-port=0", "--metrics-listen", "off",
         "--rate-limit", "off"))
         .redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile()).start();
     ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
@@ -74,17 +81,36 @@ public final class ApiLoadHarness {
       Supplier<ListenableFuture<?>> write = () -> net.putSecurityGroup(put(0, (int) (ports.incrementAndGet() % 60_000) + 1));
 
       closedLoop(read, 32, 10);
-      System.out.printf("machine: %d cores (%s), %s %s, %s; load average %.1f%n",
-          Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"),
-          System.getProperty("java.vm.name"), System.getProperty("java.version"),
-          System.getProperty("os.name") + " " + System.getProperty("os.version"),
-          ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-      report("ListSecurityGroups (read) at 1,000/s", openLoop(read, 1000, SECONDS));
-      report("PutSecurityGroup (write, fsync) at 100/s", openLoop(write, 100, SECONDS));
-      for (int inFlight : new int[] {1, 8, 32}) {
-        throughput("ListSecurityGroups", read, inFlight, agent);
+      System.out.println("machine: " + Machine.describe());
+      List<Double> readP50 = new ArrayList<>();
+      List<Double> readP99 = new ArrayList<>();
+      List<Double> writeP50 = new ArrayList<>();
+      List<Double> writeP99 = new ArrayList<>();
+      List<Double> reads = new ArrayList<>();
+      List<Double> readsPerCpu = new ArrayList<>();
+      List<Double> writes = new ArrayList<>();
+      for (int r = 0; r < RUNS; r++) {
+        Histogram h = report("ListSecurityGroups (read) at 1,000/s", openLoop(read, 1000, SECONDS));
+        readP50.add(ms(h.getValueAtPercentile(50)));
+        readP99.add(ms(h.getValueAtPercentile(99)));
+        h = report("PutSecurityGroup (write, fsync) at 100/s", openLoop(write, 100, SECONDS));
+        writeP50.add(ms(h.getValueAtPercentile(50)));
+        writeP99.add(ms(h.getValueAtPercentile(99)));
+        Rate rate = throughput("ListSecurityGroups", read, 32, agent);
+        reads.add(rate.perSecond());
+        readsPerCpu.add(rate.perCpuSecond());
+        writes.add(throughput("PutSecurityGroup (fsync each)", write, 8, agent).perSecond());
       }
-      throughput("PutSecurityGroup (fsync each)", write, 8, agent);
+      String open = "open loop, " + SECONDS + " s a run, latency from each call's intended start";
+      results.add("`ListSecurityGroups` at 1,000 calls/s: p50", "ms", "", readP50, open)
+          .add("`ListSecurityGroups` at 1,000 calls/s: p99", "ms", "< 1", readP99, open)
+          .add("`PutSecurityGroup` (one fsync each) at 100 calls/s: p50", "ms", "", writeP50, open)
+          .add("`PutSecurityGroup` (one fsync each) at 100 calls/s: p99", "ms", "", writeP99, open)
+          .add("reads, 32 in flight", "calls/s", "", reads, "wall clock, agent and client share the cores")
+          .add("reads, 32 in flight, per agent CPU-second", "calls/s", ">= 15000", readsPerCpu,
+              "calls per second of the agent process's CPU time: calls per core")
+          .add("writes, 8 in flight", "calls/s", "", writes, "each a durable write (SQLite fsync)")
+          .write();
     } finally {
       ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       agent.destroy();
@@ -96,7 +122,7 @@ public final class ApiLoadHarness {
    * Calls per second of wall time, and per CPU-second the agent's process used: on a shared machine the second is
    * the figure that does not depend on the neighbours, and it is what "calls per core" means.
    */
-  private static void throughput(String what, Supplier<ListenableFuture<?>> call, int inFlight, Process agent)
+  private static Rate throughput(String what, Supplier<ListenableFuture<?>> call, int inFlight, Process agent)
       throws InterruptedException {
     long cpuBefore = cpuNanos(agent);
     long wallBefore = System.nanoTime();
@@ -105,6 +131,7 @@ public final class ApiLoadHarness {
     double wallSeconds = (System.nanoTime() - wallBefore) / 1e9;
     System.out.printf("throughput, %s, %d in flight: %.0f calls/s; %.0f calls per agent CPU-second (agent busy"
         + " %.2f cores)%n", what, inFlight, perSecond, perSecond * wallSeconds / cpuSeconds, cpuSeconds / wallSeconds);
+    return new Rate(perSecond, perSecond * wallSeconds / cpuSeconds);
   }
 
   private static long cpuNanos(Process p) {
@@ -134,11 +161,12 @@ public final class ApiLoadHarness {
 
         @Override
         public void onFailure(Throwable t) {
-          throw new IllegalStateException("call failed during the benchmark", t);
+          fail(t, done);
         }
       }, MoreExecutors.directExecutor());
     }
     done.await(60, TimeUnit.SECONDS);
+    rethrow();
     return h;
   }
 
@@ -153,6 +181,7 @@ public final class ApiLoadHarness {
       chain(call, completed, end, stopped);
     }
     stopped.await(seconds + 60L, TimeUnit.SECONDS);
+    rethrow();
     return completed.get() * 1e9 / (System.nanoTime() - start);
   }
 
@@ -170,15 +199,33 @@ public final class ApiLoadHarness {
 
       @Override
       public void onFailure(Throwable t) {
-        throw new IllegalStateException("call failed during the benchmark", t);
+        fail(t, stopped);
       }
     }, MoreExecutors.directExecutor());
   }
 
-  private static void report(String what, Histogram h) {
+  /**
+   * A failed call ends the measurement at once: thrown on a gRPC thread it would only be logged, and the harness
+   * would wait out its timeout and report the calls that did succeed.
+   */
+  private static void fail(Throwable t, CountDownLatch latch) {
+    FAILURE.compareAndSet(null, t);
+    while (latch.getCount() > 0) {
+      latch.countDown();
+    }
+  }
+
+  private static void rethrow() {
+    if (FAILURE.get() != null) {
+      throw new IllegalStateException("a call failed during the benchmark", FAILURE.get());
+    }
+  }
+
+  private static Histogram report(String what, Histogram h) {
     System.out.printf("%s: %d calls, p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms%n", what,
         h.getTotalCount(), ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)),
         ms(h.getValueAtPercentile(99)), ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()));
+    return h;
   }
 
   private static double ms(long nanos) {

@@ -24,20 +24,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 /**
  * Heap used after a full GC, step by step: the agent's desired state with 100,000 mappings loaded from its store,
  * the soft card's port with the same mappings in its tables, then 1,000,000 connections opened in its conntrack by
  * SYNs through the pipeline (100,000 peers × 10 source ports). The conntrack clock is frozen so no entry expires
- * while the table fills. Goal: under 512 MiB.
+ * while the table fills. Each run measures in a fresh JVM. Goal: under 512 MiB.
  */
 public final class MemoryHarness {
 
   private static final int MAPPINGS = Integer.getInteger("bench.memory.mappings", 100_000);
   private static final int CONNECTIONS = Integer.getInteger("bench.memory.connections", 1_000_000);
+  private static final int RUNS = Integer.getInteger("bench.memory.runs", 3);
+  private static final double MIB = 1024.0 * 1024.0;
   /** The soft card's own limits (SoftCard.LIMITS): 1,000,000 mappings and connections. */
   private static final CardInfo.Limits LIMITS = new CardInfo.Limits(16, 1, 4000, 400, 1_000_000, 1_000_000, 8);
   /** Entries per card call, as the reconciler batches them (MappingStep.BATCH). */
@@ -50,10 +54,44 @@ public final class MemoryHarness {
   public static void main(String[] args) throws Exception {
     // The audit line of every populating call would drown the table.
     Logger.getLogger("").setLevel(Level.WARNING);
+    if (args.length == 2 && args[0].equals("--once")) {
+      System.out.println(Arrays.stream(measure(Path.of(args[1]))).mapToObj(Long::toString)
+          .collect(Collectors.joining(" ")));
+      return;
+    }
+    Results results = new Results("memory");
     Path stateDir = Files.createTempDirectory("bm-agent-memory").resolve("state");
     try (LabState lab = new LabState()) {
       lab.populate(stateDir, 0, MAPPINGS);
     }
+    double[][] steps = new double[4][RUNS];
+    for (int r = 0; r < RUNS; r++) {
+      long[] used = inFreshJvm(stateDir);
+      for (int i = 0; i < used.length; i++) {
+        steps[i][r] = (i == 0 ? used[0] : used[i] - used[i - 1]) / MIB;
+      }
+      System.out.printf("run %d: baseline %.1f MiB, + desired state %.1f, + card tables %.1f, + conntrack %.1f;"
+          + " total %.1f MiB%n", r + 1, steps[0][r], steps[1][r], steps[2][r], steps[3][r], used[3] / MIB);
+    }
+    System.out.println("machine: " + Machine.describe());
+    double[] total = new double[RUNS];
+    double[] perConnection = new double[RUNS];
+    for (int r = 0; r < RUNS; r++) {
+      total[r] = steps[0][r] + steps[1][r] + steps[2][r] + steps[3][r];
+      perConnection[r] = steps[3][r] * MIB / CONNECTIONS;
+    }
+    results.add("baseline: a fresh JVM before the store is opened", "MiB", "", steps[0], "")
+        .add(String.format("+ desired state, %,d mappings", MAPPINGS), "MiB", "", steps[1], "loaded from the store")
+        .add(String.format("+ soft card tables, %,d mappings", MAPPINGS), "MiB", "", steps[2], "")
+        .add(String.format("+ conntrack, %,d connections", CONNECTIONS), "MiB", "", steps[3], "")
+        .add("bytes per tracked connection", "B", "", perConnection, "the conntrack step over its connections")
+        .add(String.format("heap with %,d mappings and %,d connections", MAPPINGS, CONNECTIONS), "MiB", "< 512",
+            total, "used after a full GC, each run in a fresh JVM (-Xmx1g)")
+        .write();
+  }
+
+  /** Heap used after GC at each step: nothing loaded, desired state, card tables, connections. */
+  private static long[] measure(Path stateDir) throws Exception {
     long baseline = usedAfterGc();
     StateStore store = StateStore.open(stateDir);
     StateHolder desired = StateHolder.load(store, Clock.systemUTC());
@@ -66,20 +104,22 @@ public final class MemoryHarness {
       throw new IllegalStateException("loaded " + desired.mappings().size() + " mappings, " + opened
           + " connections");
     }
-    System.out.println("machine: " + Machine.describe() + "; max heap "
-        + mib(Runtime.getRuntime().maxMemory()) + " MiB");
-    System.out.printf("%n| heap used after GC | MiB | added |%n|---|---|---|%n"
-        + "| baseline (agent classes loaded, nothing held) | %s | |%n"
-        + "| + desired state, %,d mappings | %s | %s |%n"
-        + "| + soft card tables, %,d mappings | %s | %s |%n"
-        + "| + conntrack, %,d connections | %s | %s |%n"
-        + "| **total, goal < 512 MiB** | **%s** | |%n",
-        mib(baseline), MAPPINGS, mib(withDesired), mib(withDesired - baseline), MAPPINGS, mib(withTables),
-        mib(withTables - withDesired), CONNECTIONS, mib(withConnections), mib(withConnections - withTables),
-        mib(withConnections));
     // What is measured must stay reachable until here.
     port.close();
     store.close();
+    return new long[] {baseline, withDesired, withTables, withConnections};
+  }
+
+  /** {@link #measure} in a child JVM, so every run starts from the same empty heap; the lab target is not needed. */
+  private static long[] inFreshJvm(Path stateDir) throws Exception {
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+        "-cp", System.getProperty("java.class.path"), MemoryHarness.class.getName(), "--once", stateDir.toString())
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String out = new String(p.getInputStream().readAllBytes()).trim();
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("the measuring JVM failed: " + out);
+    }
+    return Arrays.stream(out.split(" ")).mapToLong(Long::parseLong).toArray();
   }
 
   /** A port configured as the agent's reconciler leaves it: the NIC, a TCP-allowing policy and every mapping. */
@@ -127,7 +167,4 @@ public final class MemoryHarness {
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 
-  private static String mib(long bytes) {
-    return String.format("%.1f", bytes / (1024.0 * 1024.0));
-  }
 }

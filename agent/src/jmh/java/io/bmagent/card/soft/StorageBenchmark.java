@@ -1,5 +1,6 @@
 package io.bmagent.card.soft;
 
+import io.bmagent.bench.Results;
 import io.bmagent.card.soft.nvmetcp.NvmeTcpController;
 import io.bmagent.card.soft.nvmetcp.NvmeTcpControllerConfig;
 import io.bmagent.card.soft.storage.DeviceType;
@@ -89,6 +90,7 @@ public final class StorageBenchmark {
     NvmeTcpController controller = new NvmeTcpController(
         new NvmeTcpControllerConfig("127.0.0.1", port, NQN, HOST_NQN).ioQueues(2).queueDepth(128), group);
     StringBuilder out = new StringBuilder();
+    Results results = new Results("storage");
     try {
       controller.connect().get(10, TimeUnit.SECONDS);
       fill(controller, nsid);
@@ -109,6 +111,7 @@ public final class StorageBenchmark {
       for (Case c : cases) {
         List<Sample> samples = run(c, c.path().equals("controller") ? raw : host, warmup, seconds, runs);
         out.append(row(c, samples)).append('\n');
+        figures(results, c, samples);
         System.err.println("done: " + c.name());
       }
     } finally {
@@ -116,6 +119,7 @@ public final class StorageBenchmark {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
       target.close();
     }
+    results.write();
     System.out.println();
     System.out.println(out);
     String file = System.getProperty("bench.out");
@@ -263,6 +267,25 @@ public final class StorageBenchmark {
         stat(s, Sample::iopsPerProcessCore, "%,.0f"), stat(s, Sample::initiatorCores, "%.2f"),
         stat(s, Sample::iopsPerInitiatorCore, "%,.0f"), stat(s, x -> x.micros(50), "%.1f"),
         stat(s, x -> x.micros(99), "%.1f"), stat(s, x -> x.micros(99.9), "%.1f"));
+  }
+
+  /**
+   * The goals: at least 70,000 IOPS per core at QD32, and under 50 µs added at QD1, which the p50 bounds from above
+   * (it includes the target and loopback TCP).
+   */
+  private static void figures(Results results, Case c, List<Sample> s) {
+    String name = c.name();
+    results.add(name + ": IOPS", "IOPS", "", values(s, Sample::iops), "");
+    if (c.qd() == 32) {
+      results.add(name + ": IOPS per process core", "IOPS", ">= 70000", values(s, Sample::iopsPerProcessCore), "")
+          .add(name + ": IOPS per initiator core", "IOPS", ">= 70000", values(s, Sample::iopsPerInitiatorCore), "");
+    }
+    results.add(name + ": p50", "µs", c.qd() == 1 ? "< 50" : "", values(s, x -> x.micros(50)), "")
+        .add(name + ": p99", "µs", "", values(s, x -> x.micros(99)), "");
+  }
+
+  private static double[] values(List<Sample> samples, ToDoubleFunction<Sample> f) {
+    return samples.stream().mapToDouble(f).toArray();
   }
 
   private static String stat(List<Sample> samples, ToDoubleFunction<Sample> f, String format) {
