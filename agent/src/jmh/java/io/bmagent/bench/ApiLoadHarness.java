@@ -43,6 +43,15 @@ public final class ApiLoadHarness {
 
   private static final int SECONDS = Integer.getInteger("bench.api.seconds", 10);
   private static final int RUNS = Integer.getInteger("bench.api.runs", 3);
+  /**
+   * Whole rounds run and thrown away first, as JMH's warm-up iterations are: both JVMs compile the paths each
+   * measurement takes (the write path, the open-loop client) only once it has run them, and a deployed agent serves
+   * for weeks from compiled code.
+   */
+  private static final int WARMUPS = Integer.getInteger("bench.api.warmups", 1);
+  /** The JVM options systemd/bm-agent.env deploys the agent with. */
+  private static final String AGENT_JAVA_OPTS = System.getProperty("bench.api.agent-java-opts",
+      "-Xms64m -Xmx256m -XX:+ExitOnOutOfMemoryError");
   private static final AtomicReference<Throwable> FAILURE = new AtomicReference<>();
 
   private record Rate(double perSecond, double perCpuSecond) {}
@@ -59,12 +68,15 @@ public final class ApiLoadHarness {
     // The agent in its own JVM, as deployed, so that its CPU time is measured apart from the client's; without the
     // metrics endpoint, whose fixed port another agent on the machine may hold, and without the per-peer rate limit
     // (200 calls/s by default), which would refuse the load itself.
-    Process agent = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "io.bmagent.daemon.Main", "--card=soft",
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of(AGENT_JAVA_OPTS.trim().split("\\s+")));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.bmagent.daemon.Main", "--card=soft",
         "--state-dir", dir.resolve("state").toString(), "--listen", "127.0.0.1:" + port,
         "--card-option", "underlay=127.0.0.1", "--card-option", "underlay-port=0", "--metrics-listen", "off",
-        "--rate-limit", "off"))
-        .redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile()).start();
+        "--rate-limit", "off"));
+    Process agent = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("agent.log").toFile()).start();
     ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     try {
       HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(ch).withWaitForReady();
@@ -89,19 +101,25 @@ public final class ApiLoadHarness {
       List<Double> reads = new ArrayList<>();
       List<Double> readsPerCpu = new ArrayList<>();
       List<Double> writes = new ArrayList<>();
-      for (int r = 0; r < RUNS; r++) {
-        Histogram h = report("ListSecurityGroups (read) at 1,000/s", openLoop(read, 1000, SECONDS));
-        readP50.add(ms(h.getValueAtPercentile(50)));
-        readP99.add(ms(h.getValueAtPercentile(99)));
-        h = report("PutSecurityGroup (write, fsync) at 100/s", openLoop(write, 100, SECONDS));
-        writeP50.add(ms(h.getValueAtPercentile(50)));
-        writeP99.add(ms(h.getValueAtPercentile(99)));
-        Rate rate = throughput("ListSecurityGroups", read, 32, agent);
+      for (int r = -WARMUPS; r < RUNS; r++) {
+        String round = r < 0 ? "warm-up: " : "run " + (r + 1) + ": ";
+        Histogram hr = report(round + "ListSecurityGroups (read) at 1,000/s", openLoop(read, 1000, SECONDS));
+        Histogram hw = report(round + "PutSecurityGroup (write, fsync) at 100/s", openLoop(write, 100, SECONDS));
+        Rate rate = throughput(round + "ListSecurityGroups", read, 32, agent);
+        double written = throughput(round + "PutSecurityGroup (fsync each)", write, 8, agent).perSecond();
+        if (r < 0) {
+          continue;
+        }
+        readP50.add(ms(hr.getValueAtPercentile(50)));
+        readP99.add(ms(hr.getValueAtPercentile(99)));
+        writeP50.add(ms(hw.getValueAtPercentile(50)));
+        writeP99.add(ms(hw.getValueAtPercentile(99)));
         reads.add(rate.perSecond());
         readsPerCpu.add(rate.perCpuSecond());
-        writes.add(throughput("PutSecurityGroup (fsync each)", write, 8, agent).perSecond());
+        writes.add(written);
       }
-      String open = "open loop, " + SECONDS + " s a run, latency from each call's intended start";
+      String open = "open loop, " + SECONDS + " s a run after " + WARMUPS + " warm-up round(s), latency from each"
+          + " call's intended start";
       results.add("`ListSecurityGroups` at 1,000 calls/s: p50", "ms", "", readP50, open)
           .add("`ListSecurityGroups` at 1,000 calls/s: p99", "ms", "< 1", readP99, open)
           .add("`PutSecurityGroup` (one fsync each) at 100 calls/s: p50", "ms", "", writeP50, open)
