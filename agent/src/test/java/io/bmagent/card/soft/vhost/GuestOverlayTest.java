@@ -30,6 +30,7 @@ import io.bmagent.card.soft.net.DropReason;
 import io.bmagent.card.soft.net.tap.HostScripts;
 import io.bmagent.card.soft.net.tap.Netns;
 import io.bmagent.testing.AgentFixture;
+import io.bmagent.testing.Resources;
 import io.bmagent.testing.Specs;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -40,9 +41,7 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -131,7 +130,7 @@ class GuestOverlayTest {
 
   @TempDir Path dir;
 
-  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private final Resources resources = new Resources();
 
   @Test
   void guestUsesItsDisksAndTheOverlayWithinItsSecurityGroup() throws Exception {
@@ -141,35 +140,28 @@ class GuestOverlayTest {
     try {
       run();
     } finally {
-      while (!resources.isEmpty()) {
-        resources.pop().close();
-      }
+      resources.close();
     }
-  }
-
-  private <T extends AutoCloseable> T closing(T resource) {
-    resources.push(resource);
-    return resource;
   }
 
   private void run() throws Exception {
     long id = ProcessHandle.current().pid() % 100_000;
     Path image = dir.resolve("image");
     Guest.build(image, GUEST_SCRIPT);
-    GuestDisk disks = closing(GuestDisk.serve(image.resolve("rootfs.img"), NQN, BOOT));
+    GuestDisk disks = resources.add(GuestDisk.serve(image.resolve("rootfs.img"), NQN, BOOT));
     VolumeSpec data = disks.emptyVolume(DATA, VolumeRole.VOLUME_ROLE_DATA, DATA_BYTES);
     VolumeSpec bootB = disks.emptyVolume("vol-host-b", VolumeRole.VOLUME_ROLE_BOOT, 1 << 20);
 
     int underlayPort = commonFreePort(CARD_A, CARD_B);
-    Netns hostB = closing(new Netns("bmgo-b-" + id));
+    Netns hostB = resources.add(new Netns("bmgo-b-" + id));
     String tapB = "bmgob" + id;
     SoftCard cardA = (SoftCard) new SoftCardProvider().open(Map.of("underlay", CARD_A,
         "underlay-port", Integer.toString(underlayPort), "vhost-user-dir", dir.resolve("vhost").toString(),
         "host-vhost-user", dir.resolve("nic.sock").toString(), "host-qemu", image.toString()));
-    AgentFixture agentA = closing(new AgentFixture(dir.resolve("a"), cardA));
+    AgentFixture agentA = resources.add(new AgentFixture(dir.resolve("a"), cardA));
     SoftCard cardB = (SoftCard) new SoftCardProvider().open(Map.of("underlay", CARD_B,
         "underlay-port", Integer.toString(underlayPort), "host-netns", hostB.name, "host-tap", tapB));
-    AgentFixture agentB = closing(new AgentFixture(dir.resolve("b"), cardB));
+    AgentFixture agentB = resources.add(new AgentFixture(dir.resolve("b"), cardB));
 
     // The control plane: each side's group, each host mapped to the other's card, then the instances.
     agentA.network.putSecurityGroup(PutSecurityGroupRequest.newBuilder().setSecurityGroup(group("sg-guest",
@@ -286,7 +278,7 @@ class GuestOverlayTest {
   /** Starts {@link #SERVER} in host B's namespace on both ports and waits until it listens. */
   private void server(Netns ns) throws Exception {
     Process p = ns.start("python3", "-c", SERVER, Integer.toString(ALLOWED_PORT), Integer.toString(REFUSED_PORT));
-    closing(() -> {
+    resources.add(() -> {
       p.destroy();
       p.waitFor(5, TimeUnit.SECONDS);
     });

@@ -17,9 +17,12 @@ import io.bmagent.lab.target.TargetOptions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +41,7 @@ class VhostUserBlkTest {
   static final int OUT = 1;
   static final int FLUSH = 4;
   static final int GET_ID = 8;
+  static final int DISCARD = 11;
   static final int WRITE_ZEROES = 13;
   NvmeTcpTarget target;
   NvmeTcpController controller;
@@ -91,13 +95,35 @@ class VhostUserBlkTest {
   @Test
   void writeZeroesClearsBlocks() throws Exception {
     byte[] ones = new byte[BS];
-    java.util.Arrays.fill(ones, (byte) 1);
+    Arrays.fill(ones, (byte) 1);
     request(OUT, 8, ones, null, false);
     ByteBuffer range = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(8).putInt(8).putInt(0);
     assertEquals(0, request(WRITE_ZEROES, 0, range.array(), null, false));
     byte[] back = new byte[BS];
     request(IN, 8, null, back, false);
     assertArrayEquals(new byte[BS], back);
+  }
+
+  @Test
+  void discardReachesTheVolume() throws Exception {
+    ByteBuffer range = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(16).putInt(16).putInt(0);
+    assertEquals(0, request(DISCARD, 0, range.array(), null, false));
+    assertEquals(1, disk.stats().discards());
+  }
+
+  /** A snapshot's freeze holds the guest's writes as it holds any host I/O, and the thaw lets them through. */
+  @Test
+  void aFrozenVolumeHoldsTheGuestsWritesUntilThawed() throws Exception {
+    disk.freeze(Duration.ofSeconds(30)).get(10, TimeUnit.SECONDS);
+    byte[] data = new byte[BS];
+    Arrays.fill(data, (byte) 7);
+    Pending write = submit(OUT, 16, data, null, false);
+    Thread.sleep(300);
+    assertEquals(requests - 1, driver.usedIdx(), "no completion while frozen");
+    assertEquals(0, disk.stats().writes());
+    assertTrue(disk.thaw());
+    assertEquals(0, complete(write));
+    assertEquals(1, disk.stats().writes());
   }
 
   @Test
@@ -129,6 +155,13 @@ class VhostUserBlkTest {
    * indirect one. Returns the status.
    */
   private int request(int type, long sector, byte[] out, byte[] in, boolean indirect) throws Exception {
+    return complete(submit(type, sector, out, in, indirect));
+  }
+
+  /** A request offered to the ring and polled, not yet waited for. */
+  private record Pending(int head, long status, long data, byte[] in) {}
+
+  private Pending submit(int type, long sector, byte[] out, byte[] in, boolean indirect) {
     long header = driver.alloc(16);
     driver.at(header, 16).putInt(type).putInt(0).putLong(sector);
     long status = driver.alloc(1);
@@ -155,11 +188,16 @@ class VhostUserBlkTest {
     driver.offer(base);
     requests++;
     driver.queue.poll(c -> blk.handle(0, c));
+    return new Pending(base, status, data, in);
+  }
+
+  /** Waits for the request's completion (requests complete in order here) and returns its status. */
+  private int complete(Pending p) throws InterruptedException {
     driver.awaitUsed(requests);
-    assertEquals(base, driver.used(requests - 1)[0], "the used element names the chain's head");
-    if (in != null) {
-      driver.at(data, in.length).get(in);
+    assertEquals(p.head(), driver.used(requests - 1)[0], "the used element names the chain's head");
+    if (p.in() != null) {
+      driver.at(p.data(), p.in().length).get(p.in());
     }
-    return driver.at(status, 1).get();
+    return driver.at(p.status(), 1).get();
   }
 }

@@ -41,6 +41,7 @@ import io.bmagent.lab.target.TargetOptions;
 import io.bmagent.net.Ipv4Address;
 import io.bmagent.net.MacAddress;
 import io.bmagent.testing.AgentFixture;
+import io.bmagent.testing.Resources;
 import io.bmagent.testing.Specs;
 import java.io.BufferedReader;
 import java.io.File;
@@ -52,9 +53,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -140,7 +139,7 @@ class AgentsEndToEndTest {
 
   @TempDir Path dir;
 
-  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private final Resources resources = new Resources();
 
   @Test
   void vpcBuiltThroughTheApi() throws Exception {
@@ -151,35 +150,28 @@ class AgentsEndToEndTest {
     try {
       run();
     } finally {
-      while (!resources.isEmpty()) {
-        resources.pop().close();
-      }
+      resources.close();
     }
-  }
-
-  private <T extends AutoCloseable> T closing(T resource) {
-    resources.push(resource);
-    return resource;
   }
 
   private void run() throws Exception {
     long id = ProcessHandle.current().pid() % 100_000;
     int underlayPort = commonFreePort(CARD_A, CARD_B, GATEWAY, CARD_C);
     NvmeTcpTarget target = new NvmeTcpTarget(new TargetOptions().port(0));
-    closing(target::close);
+    resources.add(target::close);
     Subsystem subsystem = target.addSubsystem(NQN);
     int targetPort = target.start();
 
-    Netns hostA = closing(new Netns("bmae-a-" + id));
-    Netns hostB = closing(new Netns("bmae-b-" + id));
-    Netns hostC = closing(new Netns("bmae-c-" + id));
-    Netns internet = closing(new Netns("bmae-i-" + id));
+    Netns hostA = resources.add(new Netns("bmae-a-" + id));
+    Netns hostB = resources.add(new Netns("bmae-b-" + id));
+    Netns hostC = resources.add(new Netns("bmae-c-" + id));
+    Netns internet = resources.add(new Netns("bmae-i-" + id));
     SoftCard cardA = card(CARD_A, underlayPort, hostA, "bmea" + id);
     SoftCard cardB = card(CARD_B, underlayPort, hostB, "bmeb" + id);
     SoftCard cardC = card(CARD_C, underlayPort, hostC, "bmec" + id);
-    AgentFixture agentA = closing(new AgentFixture(dir.resolve("a"), cardA));
-    AgentFixture agentB = closing(new AgentFixture(dir.resolve("b"), cardB));
-    AgentFixture agentC = closing(new AgentFixture(dir.resolve("c"), cardC));
+    AgentFixture agentA = resources.add(new AgentFixture(dir.resolve("a"), cardA));
+    AgentFixture agentB = resources.add(new AgentFixture(dir.resolve("b"), cardB));
+    AgentFixture agentC = resources.add(new AgentFixture(dir.resolve("c"), cardC));
 
     // The control plane: groups, mappings (each host to the other's card) and the gateway, instances, the EIP.
     agentA.network.putSecurityGroup(PutSecurityGroupRequest.newBuilder().setSecurityGroup(group("sg-a",
@@ -197,7 +189,7 @@ class AgentsEndToEndTest {
     provision(agentC, subsystem, targetPort, nic("eni-c", MAC_C, IP_A, OTHER_VNI, "sg-c"));
     agentB.network.associateElasticIp(AssociateElasticIpRequest.newBuilder().setNicId("eni-b").setPublicIp(EIP_B)
         .build());
-    VpcGatewayNode gateway = closing(new VpcGatewayNode(Ipv4Address.parse(GATEWAY), underlayPort, GATEWAY_MAC,
+    VpcGatewayNode gateway = resources.add(new VpcGatewayNode(Ipv4Address.parse(GATEWAY), underlayPort, GATEWAY_MAC,
         internet.name, "bmei" + id, INTERNET_MAC, List.of(new io.bmagent.card.VpcMapping(VNI,
             Ipv4Address.parse(EIP_B), MAC_B, Ipv4Address.parse(CARD_B)))));
     internet.must("ip", "link", "set", "lo", "up");
@@ -282,7 +274,7 @@ class AgentsEndToEndTest {
   }
 
   private Process started(Process p) {
-    closing(() -> {
+    resources.add(() -> {
       p.destroy();
       p.waitFor(5, TimeUnit.SECONDS);
     });

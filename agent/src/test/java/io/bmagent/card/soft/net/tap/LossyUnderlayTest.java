@@ -27,14 +27,13 @@ import io.bmagent.lab.target.Subsystem;
 import io.bmagent.lab.target.TargetOptions;
 import io.bmagent.net.MacAddress;
 import io.bmagent.testing.AgentFixture;
+import io.bmagent.testing.Resources;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -106,7 +105,7 @@ class LossyUnderlayTest {
 
   @TempDir Path dir;
 
-  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private final Resources resources = new Resources();
 
   @Test
   void bulkTransferCrossesALossyUnderlayIntact() throws Exception {
@@ -118,15 +117,8 @@ class LossyUnderlayTest {
     try {
       run();
     } finally {
-      while (!resources.isEmpty()) {
-        resources.pop().close();
-      }
+      resources.close();
     }
-  }
-
-  private <T extends AutoCloseable> T closing(T resource) {
-    resources.push(resource);
-    return resource;
   }
 
   private void run() throws Exception {
@@ -135,17 +127,17 @@ class LossyUnderlayTest {
     System.out.printf("lossy underlay: relay seed %d%n", seed);
     int port = AgentsEndToEndTest.commonFreePort(CARD_A, CARD_B, RELAY_FOR_B, RELAY_FOR_A);
     NvmeTcpTarget target = new NvmeTcpTarget(new TargetOptions().port(0));
-    closing(target::close);
+    resources.add(target::close);
     Subsystem subsystem = target.addSubsystem(AgentsEndToEndTest.NQN);
     int targetPort = target.start();
 
-    Netns hostA = closing(new Netns("bmlu-a-" + id));
-    Netns hostB = closing(new Netns("bmlu-b-" + id));
-    LossyRelay relay = closing(new LossyRelay(new InetSocketAddress(RELAY_FOR_B, port),
+    Netns hostA = resources.add(new Netns("bmlu-a-" + id));
+    Netns hostB = resources.add(new Netns("bmlu-b-" + id));
+    LossyRelay relay = resources.add(new LossyRelay(new InetSocketAddress(RELAY_FOR_B, port),
         new InetSocketAddress(RELAY_FOR_A, port), new InetSocketAddress(CARD_A, port),
         new InetSocketAddress(CARD_B, port), seed));
-    AgentFixture agentA = closing(new AgentFixture(dir.resolve("a"), card(CARD_A, port, hostA, "bmla" + id)));
-    AgentFixture agentB = closing(new AgentFixture(dir.resolve("b"), card(CARD_B, port, hostB, "bmlb" + id)));
+    AgentFixture agentA = resources.add(new AgentFixture(dir.resolve("a"), card(CARD_A, port, hostA, "bmla" + id)));
+    AgentFixture agentB = resources.add(new AgentFixture(dir.resolve("b"), card(CARD_B, port, hostB, "bmlb" + id)));
 
     agentA.network.putSecurityGroup(PutSecurityGroupRequest.newBuilder().setSecurityGroup(AgentsEndToEndTest.group(
         "sg-a", AgentsEndToEndTest.ingress(Protocol.PROTOCOL_ICMP, "10.77.0.0/24", 0))).build());
@@ -165,7 +157,7 @@ class LossyUnderlayTest {
     assertEquals(0, hostA.exec("python3", "-c", HostScripts.PING, IP_B).status(), "A pings B through the relay");
 
     Process sinkProcess = hostB.start("python3", "-c", SINK, Integer.toString(PORT));
-    closing(() -> {
+    resources.add(() -> {
       sinkProcess.destroy();
       sinkProcess.waitFor(5, TimeUnit.SECONDS);
     });
