@@ -98,6 +98,14 @@ public final class ChildAgent implements AutoCloseable {
     }
   }
 
+  /** SIGTERM, as systemd stops the service: the agent shuts down cleanly. */
+  public void stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      fail("agent did not stop within 60 s of SIGTERM:\n" + tail());
+    }
+  }
+
   /** The end of the agent's log, for failure messages. */
   public String tail() {
     try {

@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -176,9 +177,16 @@ public final class SoftCard implements Card {
     return t;
   }
 
-  /** Card events leave on the card's own thread, as a hardware card's would. */
+  /**
+   * Card events leave on the card's own thread, as a hardware card's would; once the card is closed there is nobody
+   * to tell (a QEMU host that ends after its card's software stopped).
+   */
   private void raise(CardEvent event) {
-    eventThread.execute(() -> listener.onEvent(event));
+    try {
+      eventThread.execute(() -> listener.onEvent(event));
+    } catch (RejectedExecutionException e) {
+      log.fine(() -> "card closed; not raised: " + event);
+    }
   }
 
   @Override
@@ -223,11 +231,12 @@ public final class SoftCard implements Card {
     this.listener = listener;
   }
 
+  /**
+   * Stops the card's software. A QEMU host keeps running, as a host does when its card's software restarts (an
+   * upgrade, a crash): its I/O waits on the closed sockets until an agent opens the card again and adopts it.
+   */
   @Override
   public void close() {
-    if (qemu != null) {
-      qemu.powerOff(true, Duration.ZERO);
-    }
     if (vhostDisks != null) {
       vhostDisks.close();
     }

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The agent is killed and restarted while the guest runs a write loop; the guest continues and no acknowledged
- * write is lost. The agent runs as its own process so that SIGKILL takes the vhost-user back-end down mid-I/O;
+ * write is lost; a clean stop and start of the agent leaves it running as well. The agent runs as its own process so that SIGKILL takes the vhost-user back-end down mid-I/O;
  * its QEMU survives, the restarted agent adopts it, QEMU reconnects, and the back-end resubmits what was in
  * flight.
  */
@@ -108,6 +108,15 @@ class AgentRestartGuestTest {
           assertTrue(agentLog.contains("adopted the host's QEMU, pid " + pid), agent.tail());
           agentLog.lines().filter(l -> l.contains("resubmitting")).forEach(System.out::println);
           assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the same QEMU runs");
+          String text = Files.readString(console);
+          assertEquals(1, text.split("BMGUEST-DONE", -1).length - 1, "the guest booted once:\n" + text);
+          agent.stop();
+        }
+        // A clean stop, as for an upgrade, leaves the guest running too, and the next agent takes it up again.
+        try (ChildAgent agent = ChildAgent.start(state, log, options)) {
+          int beforeStop = acks.lastKey();
+          awaitAck(console, beforeStop + 2, 120);
+          assertEquals(pid, Long.parseLong(Files.readString(pidFile).trim()), "the same QEMU after a clean stop");
           String text = Files.readString(console);
           assertEquals(1, text.split("BMGUEST-DONE", -1).length - 1, "the guest booted once:\n" + text);
         }

@@ -41,6 +41,7 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -159,6 +160,8 @@ class GuestOverlayTest {
         "underlay-port", Integer.toString(underlayPort), "vhost-user-dir", dir.resolve("vhost").toString(),
         "host-vhost-user", dir.resolve("nic.sock").toString(), "host-qemu", image.toString()));
     AgentFixture agentA = resources.add(new AgentFixture(dir.resolve("a"), cardA));
+    // The guest outlives its card's software; the test's end is its end.
+    resources.add(() -> cardA.qemuHost().orElseThrow().powerOff(true, Duration.ZERO));
     SoftCard cardB = (SoftCard) new SoftCardProvider().open(Map.of("underlay", CARD_B,
         "underlay-port", Integer.toString(underlayPort), "host-netns", hostB.name, "host-tap", tapB));
     AgentFixture agentB = resources.add(new AgentFixture(dir.resolve("b"), cardB));

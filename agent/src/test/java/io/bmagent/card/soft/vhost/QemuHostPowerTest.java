@@ -22,6 +22,7 @@ import io.bmagent.testing.Specs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -101,6 +102,8 @@ class QemuHostPowerTest {
       assertEquals(InstancePhase.INSTANCE_PHASE_STOPPED,
           f.instances.getInstance(GetInstanceRequest.getDefaultInstance()).getStatus().getPhase());
     } finally {
+      // The guest outlives its card's software; the test's end is its end.
+      card.qemuHost().orElseThrow().powerOff(true, Duration.ZERO);
       bootDisk.close();
     }
   }
