@@ -27,17 +27,14 @@ import io.bmagent.api.v1.VpcMapping;
 import io.bmagent.card.soft.SoftCard;
 import io.bmagent.card.soft.SoftCardProvider;
 import io.bmagent.card.soft.net.DropReason;
-import io.bmagent.card.soft.net.tap.HostScripts;
 import io.bmagent.card.soft.net.tap.Netns;
+import io.bmagent.card.soft.net.tap.VpcHosts;
+import io.bmagent.net.MacAddress;
 import io.bmagent.testing.AgentFixture;
 import io.bmagent.testing.Resources;
 import io.bmagent.testing.Specs;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -153,7 +150,7 @@ class GuestOverlayTest {
     VolumeSpec data = disks.emptyVolume(DATA, VolumeRole.VOLUME_ROLE_DATA, DATA_BYTES);
     VolumeSpec bootB = disks.emptyVolume("vol-host-b", VolumeRole.VOLUME_ROLE_BOOT, 1 << 20);
 
-    int underlayPort = commonFreePort(CARD_A, CARD_B);
+    int underlayPort = VpcHosts.commonFreePort(CARD_A, CARD_B);
     Netns hostB = resources.add(new Netns("bmgo-b-" + id));
     String tapB = "bmgob" + id;
     SoftCard cardA = (SoftCard) new SoftCardProvider().open(Map.of("underlay", CARD_A,
@@ -194,7 +191,7 @@ class GuestOverlayTest {
         .build()).getStatus().getPhase() == VolumePhase.VOLUME_PHASE_ATTACHED, "the data volume attached");
 
     agentB.awaitPhase(InstancePhase.INSTANCE_PHASE_RUNNING, 60);
-    bringUp(hostB, tapB);
+    VpcHosts.bringUp(hostB, tapB, MacAddress.parse(HOST_B_MAC), HOST_B_IP);
     server(hostB);
     assertTrue(hostB.must("busybox", "nc", "-w", "3", HOST_B_IP, Integer.toString(REFUSED_PORT))
         .startsWith("hello " + HOST_B_IP), "B listens on the port the guest's group refuses");
@@ -267,17 +264,6 @@ class GuestOverlayTest {
     }
   }
 
-  /** Host B's side: the NIC's MAC on its TAP, then its address by DHCP from card B. */
-  private static void bringUp(Netns ns, String tap) throws Exception {
-    ns.must("ip", "link", "set", "lo", "up");
-    ns.must("ip", "link", "set", tap, "address", HOST_B_MAC);
-    ns.must("ip", "link", "set", tap, "up");
-    String[] lease = ns.must("python3", "-c", HostScripts.DHCP_CLIENT, tap, HOST_B_MAC).split(" ");
-    assertEquals(HOST_B_IP + "/24", lease[0], "the address card B's DHCP gave");
-    ns.must("ip", "addr", "add", lease[0], "dev", tap);
-    ns.must("ip", "link", "set", tap, "mtu", lease[2]);
-  }
-
   /** Starts {@link #SERVER} in host B's namespace on both ports and waits until it listens. */
   private void server(Netns ns) throws Exception {
     Process p = ns.start("python3", "-c", SERVER, Integer.toString(ALLOWED_PORT), Integer.toString(REFUSED_PORT));
@@ -287,21 +273,6 @@ class GuestOverlayTest {
     });
     assertEquals("ready", new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))
         .readLine());
-  }
-
-  /** A UDP port free on both card addresses: VXLAN reaches a peer card on the port the sender uses itself. */
-  private static int commonFreePort(String first, String second) throws Exception {
-    for (int attempt = 0; ; attempt++) {
-      try (DatagramSocket a = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(first), 0));
-          DatagramSocket b = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(second),
-              a.getLocalPort()))) {
-        return b.getLocalPort();
-      } catch (SocketException e) {
-        if (attempt == 20) {
-          throw e;
-        }
-      }
-    }
   }
 
   private static NetworkInterfaceSpec nic(String id, String mac, String ip, String group) {

@@ -1,5 +1,11 @@
 package io.bmagent.card.soft.net.tap;
 
+import static io.bmagent.card.soft.net.tap.VpcHosts.bringUp;
+import static io.bmagent.card.soft.net.tap.VpcHosts.commonFreePort;
+import static io.bmagent.card.soft.net.tap.VpcHosts.group;
+import static io.bmagent.card.soft.net.tap.VpcHosts.ingress;
+import static io.bmagent.card.soft.net.tap.VpcHosts.nic;
+import static io.bmagent.card.soft.net.tap.VpcHosts.provision;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -303,62 +309,10 @@ class AgentsEndToEndTest {
     return out.readLine();
   }
 
-  /** A UDP port free on every given address, so the cards and the gateway can share it as the VXLAN port. */
-  static int commonFreePort(String... addresses) throws Exception {
-    for (int attempt = 0; ; attempt++) {
-      List<DatagramSocket> held = new ArrayList<>();
-      try {
-        DatagramSocket first = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(addresses[0]), 0));
-        held.add(first);
-        for (int i = 1; i < addresses.length; i++) {
-          held.add(new DatagramSocket(new InetSocketAddress(InetAddress.getByName(addresses[i]),
-              first.getLocalPort())));
-        }
-        return first.getLocalPort();
-      } catch (SocketException e) {
-        if (attempt == 20) {
-          throw e;
-        }
-      } finally {
-        held.forEach(DatagramSocket::close);
-      }
-    }
-  }
-
   private SoftCard card(String underlay, int port, Netns host, String tap) {
     SoftCard card = (SoftCard) new SoftCardProvider().open(Map.of("underlay", underlay, "underlay-port",
         Integer.toString(port), "host-netns", host.name, "host-tap", tap));
     return card;
-  }
-
-  /** The host's side: the NIC's MAC on its interface, then DHCP from the card, as a cloud image's boot does. */
-  static void bringUp(Netns ns, String tap, MacAddress mac, String expectedIp) throws Exception {
-    ns.must("ip", "link", "set", "lo", "up");
-    ns.must("ip", "link", "set", tap, "address", mac.toString());
-    ns.must("ip", "link", "set", tap, "up");
-    String[] lease = ns.must("python3", "-c", HostScripts.DHCP_CLIENT, tap, mac.toString()).split(" ");
-    assertEquals(expectedIp + "/24", lease[0], "the address the card's DHCP gave");
-    ns.must("ip", "addr", "add", lease[0], "dev", tap);
-    ns.must("ip", "link", "set", tap, "mtu", lease[2]);
-    ns.must("ip", "route", "add", "default", "via", lease[1]);
-  }
-
-  static void provision(AgentFixture f, Subsystem subsystem, int targetPort, NetworkInterfaceSpec nic) {
-    int nsid = subsystem.addMemoryNamespace(1 << 20, 4096).nsid();
-    f.instances.provisionInstance(ProvisionInstanceRequest.newBuilder().setInstanceId("i-" + nic.getNicId())
-        .setSpec(Specs.instance().toBuilder().setPrimaryNic(nic).setBootDisk(BootDisk.newBuilder().setCloudVolume(
-            Specs.volume("vol-" + nic.getNicId(), VolumeRole.VOLUME_ROLE_BOOT).toBuilder()
-                .setTarget(NvmeofTarget.newBuilder().setTransport(Transport.TRANSPORT_TCP).setAddress("127.0.0.1")
-                    .setServiceId(Integer.toString(targetPort)).setSubsystemNqn(subsystem.nqn())
-                    .setNamespaceId(nsid))
-                .setSizeBytes(1 << 20).setBlockSize(4096))))
-        .setStartAfterProvisioning(true).build());
-  }
-
-  static NetworkInterfaceSpec nic(String id, MacAddress mac, String ip, int vni, String group) {
-    return NetworkInterfaceSpec.newBuilder().setNicId(id).setMac(mac.toString()).setVpcId("vpc-" + vni).setVni(vni)
-        .setSubnetCidr("10.77.0.0/24").setGatewayIp("10.77.0.1").setPrivateIpv4(ip).addDnsServers("10.77.0.2")
-        .addSecurityGroupIds(group).build();
   }
 
   private static void setAcl(AgentFixture f, String nicId, String aclId) {
@@ -379,21 +333,6 @@ class AgentsEndToEndTest {
   private static SecurityGroup sgB(String sshFrom) {
     return group("sg-b", ingress(Protocol.PROTOCOL_ICMP, "10.77.0.0/24", 0),
         ingress(Protocol.PROTOCOL_TCP, sshFrom, 22), ingress(Protocol.PROTOCOL_TCP, "0.0.0.0/0", 80));
-  }
-
-  /** A group of the given ingress rules and all egress. */
-  static SecurityGroup group(String id, SecurityGroupRule... ingress) {
-    return SecurityGroup.newBuilder().setSecurityGroupId(id).addAllRules(List.of(ingress))
-        .addRules(SecurityGroupRule.newBuilder().setDirection(Direction.DIRECTION_EGRESS)
-            .setProtocol(Protocol.PROTOCOL_ALL).setRemoteCidr("0.0.0.0/0"))
-        .build();
-  }
-
-  /** @param port a TCP port, or 0 for every port */
-  static SecurityGroupRule ingress(Protocol protocol, String cidr, int port) {
-    SecurityGroupRule.Builder r = SecurityGroupRule.newBuilder().setDirection(Direction.DIRECTION_INGRESS)
-        .setProtocol(protocol).setRemoteCidr(cidr);
-    return port == 0 ? r.build() : r.setPorts(PortRange.newBuilder().setFrom(port).setTo(port)).build();
   }
 
   /** @param port a TCP port, or 0 for every port */

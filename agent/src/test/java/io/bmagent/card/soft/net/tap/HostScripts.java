@@ -4,12 +4,12 @@ package io.bmagent.card.soft.net.tap;
  * What the test hosts run, in Python because the machine has no ping, DHCP client or netcat: a DHCP client on a
  * packet socket, an ICMP echo, a TCP server and a TCP client.
  */
-public final class HostScripts {
+final class HostScripts {
 
   private HostScripts() {}
 
   /** DISCOVER, OFFER, REQUEST, ACK; prints "address/prefix router mtu". Arguments: interface, MAC. */
-  public static final String DHCP_CLIENT = """
+  static final String DHCP_CLIENT = """
       import socket, struct, sys
       ifc = sys.argv[1]; mac = bytes.fromhex(sys.argv[2].replace(':', ''))
       s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800)); s.bind((ifc, 0)); s.settimeout(5)

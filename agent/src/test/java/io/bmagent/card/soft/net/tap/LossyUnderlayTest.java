@@ -125,7 +125,7 @@ class LossyUnderlayTest {
     long id = ProcessHandle.current().pid() % 100_000;
     long seed = System.nanoTime();
     System.out.printf("lossy underlay: relay seed %d%n", seed);
-    int port = AgentsEndToEndTest.commonFreePort(CARD_A, CARD_B, RELAY_FOR_B, RELAY_FOR_A);
+    int port = VpcHosts.commonFreePort(CARD_A, CARD_B, RELAY_FOR_B, RELAY_FOR_A);
     NvmeTcpTarget target = new NvmeTcpTarget(new TargetOptions().port(0));
     resources.add(target::close);
     Subsystem subsystem = target.addSubsystem(AgentsEndToEndTest.NQN);
@@ -139,21 +139,21 @@ class LossyUnderlayTest {
     AgentFixture agentA = resources.add(new AgentFixture(dir.resolve("a"), card(CARD_A, port, hostA, "bmla" + id)));
     AgentFixture agentB = resources.add(new AgentFixture(dir.resolve("b"), card(CARD_B, port, hostB, "bmlb" + id)));
 
-    agentA.network.putSecurityGroup(PutSecurityGroupRequest.newBuilder().setSecurityGroup(AgentsEndToEndTest.group(
-        "sg-a", AgentsEndToEndTest.ingress(Protocol.PROTOCOL_ICMP, "10.77.0.0/24", 0))).build());
-    agentB.network.putSecurityGroup(PutSecurityGroupRequest.newBuilder().setSecurityGroup(AgentsEndToEndTest.group(
-        "sg-b", AgentsEndToEndTest.ingress(Protocol.PROTOCOL_ICMP, "10.77.0.0/24", 0),
-        AgentsEndToEndTest.ingress(Protocol.PROTOCOL_TCP, IP_A + "/32", PORT))).build());
+    agentA.network.putSecurityGroup(PutSecurityGroupRequest.newBuilder().setSecurityGroup(VpcHosts.group(
+        "sg-a", VpcHosts.ingress(Protocol.PROTOCOL_ICMP, "10.77.0.0/24", 0))).build());
+    agentB.network.putSecurityGroup(PutSecurityGroupRequest.newBuilder().setSecurityGroup(VpcHosts.group(
+        "sg-b", VpcHosts.ingress(Protocol.PROTOCOL_ICMP, "10.77.0.0/24", 0),
+        VpcHosts.ingress(Protocol.PROTOCOL_TCP, IP_A + "/32", PORT))).build());
     agentA.network.upsertVpcMappings(mapping(IP_B, MAC_B, RELAY_FOR_B));
     agentB.network.upsertVpcMappings(mapping(IP_A, MAC_A, RELAY_FOR_A));
-    AgentsEndToEndTest.provision(agentA, subsystem, targetPort,
-        AgentsEndToEndTest.nic("eni-a", MAC_A, IP_A, VNI, "sg-a"));
-    AgentsEndToEndTest.provision(agentB, subsystem, targetPort,
-        AgentsEndToEndTest.nic("eni-b", MAC_B, IP_B, VNI, "sg-b"));
+    VpcHosts.provision(agentA, subsystem, targetPort,
+        VpcHosts.nic("eni-a", MAC_A, IP_A, VNI, "sg-a"));
+    VpcHosts.provision(agentB, subsystem, targetPort,
+        VpcHosts.nic("eni-b", MAC_B, IP_B, VNI, "sg-b"));
     agentA.awaitPhase(InstancePhase.INSTANCE_PHASE_RUNNING);
     agentB.awaitPhase(InstancePhase.INSTANCE_PHASE_RUNNING);
-    AgentsEndToEndTest.bringUp(hostA, "bmla" + id, MAC_A, IP_A);
-    AgentsEndToEndTest.bringUp(hostB, "bmlb" + id, MAC_B, IP_B);
+    VpcHosts.bringUp(hostA, "bmla" + id, MAC_A, IP_A);
+    VpcHosts.bringUp(hostB, "bmlb" + id, MAC_B, IP_B);
     assertEquals(0, hostA.exec("python3", "-c", HostScripts.PING, IP_B).status(), "A pings B through the relay");
 
     Process sinkProcess = hostB.start("python3", "-c", SINK, Integer.toString(PORT));
