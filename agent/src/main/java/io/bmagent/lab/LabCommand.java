@@ -16,16 +16,19 @@ import io.bmagent.lab.target.Subsystem;
 import io.bmagent.lab.target.TargetOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -57,6 +60,9 @@ public final class LabCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // Each run is a fresh delivery: an earlier run's instance names a target port that is gone now.
+    deleteTree(dir.resolve("state"));
+    deleteTree(dir.resolve("target"));
     Files.createDirectories(dir.resolve("target"));
     long t0 = System.nanoTime();
     Path image = LabImage.create(dir, (long) imageMib << 20);
@@ -124,6 +130,17 @@ public final class LabCommand implements Callable<Integer> {
       }
     }
     throw new IllegalStateException("the event stream ended before the instance was RUNNING");
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   private static void step(long t0, String what) {

@@ -17,6 +17,20 @@ class LabCommandTest {
 
   @Test
   void deliversAnInstanceAndReportsTheDeliveryTime() {
+    String text = runLab();
+    assertTrue(text.contains("volume            vol-lab-boot   ATTACHED"), text);
+    assertTrue(text.contains("instance          i-lab          RUNNING"), text);
+    assertTrue(text.matches("(?s).*delivery time: \\d+ ms from ProvisionInstance to RUNNING.*"), text);
+  }
+
+  @Test
+  void aSecondRunInTheSameDirectoryDeliversAgain() {
+    runLab();
+    assertTrue(runLab().contains("instance          i-lab          RUNNING"));
+  }
+
+  /** One {@code bm-agent lab --exit} in {@link #dir}; asserts it succeeded and returns what it printed. */
+  private String runLab() {
     PrintStream saved = System.out;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int code;
@@ -29,8 +43,6 @@ class LabCommandTest {
     }
     String text = out.toString(StandardCharsets.UTF_8);
     assertEquals(0, code, text);
-    assertTrue(text.contains("volume            vol-lab-boot   ATTACHED"), text);
-    assertTrue(text.contains("instance          i-lab          RUNNING"), text);
-    assertTrue(text.matches("(?s).*delivery time: \\d+ ms from ProvisionInstance to RUNNING.*"), text);
+    return text;
   }
 }
