@@ -56,36 +56,23 @@ final class SoftHost implements HostPower {
 
   @Override
   public synchronized void powerOn() {
-    if (state == PowerState.ON) {
-      return;
+    if (state != PowerState.ON) {
+      open("host powered on");
     }
-    gates.forEach(g -> g.powered(true));
-    state = PowerState.ON;
-    events.accept(new CardEvent(CardEvent.Kind.HOST_POWER_CHANGED, "host", "host powered on"));
   }
 
   /** The host was found running when the card opened (it outlived the previous agent): on, without a power-on. */
   synchronized void foundOn() {
-    if (state == PowerState.ON) {
-      return;
+    if (state != PowerState.ON) {
+      open("host found on");
     }
-    gates.forEach(g -> g.powered(true));
-    state = PowerState.ON;
-    events.accept(new CardEvent(CardEvent.Kind.HOST_POWER_CHANGED, "host", "host found on"));
   }
 
   @Override
   public synchronized void powerOff(boolean force, Duration gracefulTimeout) {
-    if (state == PowerState.OFF) {
-      return;
+    if (state != PowerState.OFF) {
+      close(force, gracefulTimeout, force ? "host powered off (forced)" : "host shut down");
     }
-    state = PowerState.TRANSITIONING;
-    List<Gate> reversed = new ArrayList<>(gates);
-    Collections.reverse(reversed);
-    reversed.forEach(g -> g.powerOff(force, gracefulTimeout));
-    state = PowerState.OFF;
-    events.accept(new CardEvent(CardEvent.Kind.HOST_POWER_CHANGED, "host",
-        force ? "host powered off (forced)" : "host shut down"));
   }
 
   /**
@@ -93,15 +80,24 @@ final class SoftHost implements HostPower {
    * open close as for a forced power-off, and the event says who turned it off.
    */
   synchronized void poweredItselfOff() {
-    if (state != PowerState.ON) {
-      return;
+    if (state == PowerState.ON) {
+      close(true, Duration.ZERO, "host powered itself off");
     }
+  }
+
+  private void open(String what) {
+    gates.forEach(g -> g.powered(true));
+    state = PowerState.ON;
+    events.accept(new CardEvent(CardEvent.Kind.HOST_POWER_CHANGED, "host", what));
+  }
+
+  private void close(boolean force, Duration gracefulTimeout, String what) {
     state = PowerState.TRANSITIONING;
     List<Gate> reversed = new ArrayList<>(gates);
     Collections.reverse(reversed);
-    reversed.forEach(g -> g.powerOff(true, Duration.ZERO));
+    reversed.forEach(g -> g.powerOff(force, gracefulTimeout));
     state = PowerState.OFF;
-    events.accept(new CardEvent(CardEvent.Kind.HOST_POWER_CHANGED, "host", "host powered itself off"));
+    events.accept(new CardEvent(CardEvent.Kind.HOST_POWER_CHANGED, "host", what));
   }
 
   @Override

@@ -44,6 +44,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -135,11 +136,12 @@ class GuestOverlayTest {
     Guest.assumeAvailable();
     assumeTrue(Files.isReadable(Path.of("/dev/net/tun")), "skipped, host B's TAP needs /dev/net/tun");
     assumeTrue(Netns.run("python3", "-c", "print(1)").status() == 0, "skipped, host B's scripts need python3");
-    try {
-      run();
-    } finally {
-      resources.close();
-    }
+    run();
+  }
+
+  @AfterEach
+  void closeResources() throws Exception {
+    resources.close();
   }
 
   private void run() throws Exception {

@@ -63,6 +63,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -153,11 +154,12 @@ class AgentsEndToEndTest {
         "skipped: needs root to create network namespaces and TAP devices");
     assumeTrue(new File("/dev/net/tun").canRead(), "skipped: no /dev/net/tun");
     assumeTrue(Netns.run("python3", "-c", "print(1)").status() == 0, "skipped: the test hosts need python3");
-    try {
-      run();
-    } finally {
-      resources.close();
-    }
+    run();
+  }
+
+  @AfterEach
+  void closeResources() throws Exception {
+    resources.close();
   }
 
   private void run() throws Exception {

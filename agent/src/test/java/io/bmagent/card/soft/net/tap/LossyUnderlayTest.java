@@ -37,6 +37,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,11 +115,12 @@ class LossyUnderlayTest {
     assumeTrue(new File("/dev/net/tun").canRead(), "skipped: no /dev/net/tun");
     assumeTrue(Netns.run("python3", "-c", "import random; random.Random(1).randbytes(1)").status() == 0,
         "skipped: the test hosts need python3.9 or later");
-    try {
-      run();
-    } finally {
-      resources.close();
-    }
+    run();
+  }
+
+  @AfterEach
+  void closeResources() throws Exception {
+    resources.close();
   }
 
   private void run() throws Exception {
