@@ -1,5 +1,6 @@
 package io.bmagent.daemon;
 
+import io.bmagent.api.RequestParsing;
 import io.bmagent.api.Services;
 import io.bmagent.audit.AuditInterceptor;
 import io.bmagent.card.Card;
@@ -72,8 +73,12 @@ public final class Agent implements AutoCloseable {
     services.add(ProtoReflectionServiceV1.newInstance());
     metrics.bind(new AgentMetrics(reconciler, events));
     CardStatusMetrics.register(book, metrics);
-    ServerInterceptor[] operations = {metrics.grpcInterceptor(), new AuditInterceptor()};
-    services.replaceAll(s -> (BindableService) () -> ServerInterceptors.intercept(s, operations));
+    // Requests are parsed inside the call (a malformed one is INVALID_ARGUMENT, not UNKNOWN): the audit line sees
+    // parsed requests, the metrics see every call, malformed ones included.
+    ServerInterceptor audit = new AuditInterceptor();
+    ServerInterceptor timing = metrics.grpcInterceptor();
+    services.replaceAll(s -> (BindableService) () -> ServerInterceptors.intercept(
+        RequestParsing.wrap(ServerInterceptors.intercept(s, audit)), timing));
     health.setStatus("", ServingStatus.NOT_SERVING);
     reconciler.firstPass().thenRun(() -> {
       health.setStatus("", ServingStatus.SERVING);

@@ -34,7 +34,7 @@ public final class InstanceManager {
 
   /** The stored instance; NOT_FOUND when none is provisioned. */
   public InstanceRecord get() {
-    return state.current().instance().orElseThrow(() -> DomainException.notFound("no instance is provisioned"));
+    return state.current().instance().orElseThrow(() -> DomainException.notFound(ResourceKind.INSTANCE, "", "no instance is provisioned"));
   }
 
   public InstanceRecord provision(String instanceId, InstanceSpec requested, boolean start) {
@@ -56,21 +56,27 @@ public final class InstanceManager {
         if (existing.getInstanceId().equals(instanceId) && existing.getSpec().equals(spec)) {
           return new StateHolder.Outcome<>(cur, cur.instance().get());
         }
-        throw DomainException.alreadyExists(existing.getInstanceId().equals(instanceId)
-            ? "instance " + instanceId + " exists with a different spec"
-            : "this card already serves instance " + existing.getInstanceId());
+        throw existing.getInstanceId().equals(instanceId)
+            ? DomainException.specMismatch(ResourceKind.INSTANCE, instanceId, existing.getGeneration(),
+                "instance " + instanceId + " exists with a different spec")
+            : DomainException.alreadyExists(Reason.INSTANCE_ALREADY_SERVED, "this card already serves instance "
+                + existing.getInstanceId(), "resource_type", ResourceKind.INSTANCE.key(),
+                "resource_id", existing.getInstanceId(), "generation", Long.toUnsignedString(existing.getGeneration()));
       }
       NetworkInterfaceSpec nicSpec = spec.getPrimaryNic();
       if (cur.nic().isPresent() && !cur.nic().get().getSpec().equals(nicSpec)) {
         throw cur.nic().get().getSpec().getNicId().equals(nicSpec.getNicId())
-            ? DomainException.alreadyExists("network interface " + nicSpec.getNicId() + " exists with a different spec")
+            ? DomainException.specMismatch(ResourceKind.NETWORK_INTERFACE, nicSpec.getNicId(),
+                cur.nic().get().getGeneration(), "network interface " + nicSpec.getNicId() + " exists with a different spec")
             : DomainException.limit(Limit.SINGLE_NIC_ONLY, "the host has network interface "
                 + cur.nic().get().getSpec().getNicId() + " already; one NIC only");
       }
       NetworkManager.checkReferences(cur, nicSpec);
       VolumeSpec boot = spec.getBootDisk().getCloudVolume();
       if (cur.volumes().containsKey(boot.getVolumeId())) {
-        throw DomainException.alreadyExists("volume " + boot.getVolumeId() + " is attached already as a data volume");
+        throw DomainException.specMismatch(ResourceKind.VOLUME, boot.getVolumeId(),
+            cur.volumes().get(boot.getVolumeId()).getGeneration(),
+            "volume " + boot.getVolumeId() + " is attached already as a data volume");
       }
       Instance instance = Instance.newBuilder()
           .setInstanceId(instanceId)
@@ -283,7 +289,7 @@ public final class InstanceManager {
         if (allowMissing) {
           return new StateHolder.Outcome<>(cur, "");
         }
-        throw DomainException.notFound("no instance is provisioned");
+        throw DomainException.notFound(ResourceKind.INSTANCE, "", "no instance is provisioned");
       }
       String id = cur.instance().get().getInstance().getInstanceId();
       change.delete(ResourceKind.INSTANCE, id);
@@ -317,7 +323,7 @@ public final class InstanceManager {
 
   private static void checkGeneration(Instance inst, long generation) {
     if (generation != 0 && generation != inst.getGeneration()) {
-      throw DomainException.stale("instance " + inst.getInstanceId(), generation, inst.getGeneration());
+      throw DomainException.stale(ResourceKind.INSTANCE, inst.getInstanceId(), generation, inst.getGeneration());
     }
   }
 }

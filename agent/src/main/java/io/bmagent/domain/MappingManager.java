@@ -53,8 +53,10 @@ public final class MappingManager {
       MappingTable table = state.mappings();
       long added = ms.stream().filter(m -> !table.contains(m.key())).count();
       if (table.size() + added > capacity) {
-        throw DomainException.exhausted("the overlay table holds at most " + capacity + " entries; it has "
-            + table.size() + " and the request adds " + added);
+        throw DomainException.exhausted(Reason.CAPACITY, "the overlay table holds at most " + capacity
+            + " entries; it has " + table.size() + " and the request adds " + added, DomainException.CAPACITY_RETRY,
+            "resource_type", ResourceKind.VPC_MAPPINGS.key(), "limit", String.valueOf(capacity),
+            "current", String.valueOf(table.size()));
       }
       long version = table.version() + 1;
       tx.upsertMappings(ms);

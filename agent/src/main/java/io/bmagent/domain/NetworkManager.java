@@ -26,7 +26,7 @@ public final class NetworkManager {
 
   public NetworkInterface getNic(String nicId) {
     return state.current().nic().filter(n -> n.getSpec().getNicId().equals(nicId))
-        .orElseThrow(() -> DomainException.notFound("network interface " + nicId + " does not exist"));
+        .orElseThrow(() -> DomainException.notFound(ResourceKind.NETWORK_INTERFACE, nicId, "network interface " + nicId + " does not exist"));
   }
 
   public NetworkInterface createNic(NetworkInterfaceSpec requested) {
@@ -41,7 +41,8 @@ public final class NetworkManager {
           return new StateHolder.Outcome<>(cur, existing);
         }
         if (existing.getSpec().getNicId().equals(spec.getNicId())) {
-          throw DomainException.alreadyExists("network interface " + spec.getNicId() + " exists with a different spec");
+          throw DomainException.specMismatch(ResourceKind.NETWORK_INTERFACE, spec.getNicId(), existing.getGeneration(),
+              "network interface " + spec.getNicId() + " exists with a different spec");
         }
         throw DomainException.limit(Limit.SINGLE_NIC_ONLY, "the host has network interface "
             + existing.getSpec().getNicId() + " already; one NIC only");
@@ -63,9 +64,10 @@ public final class NetworkManager {
     v.throwIfAny();
     return state.apply((cur, change, tx) -> {
       NetworkInterface existing = cur.nic().filter(n -> n.getSpec().getNicId().equals(spec.getNicId()))
-          .orElseThrow(() -> DomainException.notFound("network interface " + spec.getNicId() + " does not exist"));
+          .orElseThrow(() -> DomainException.notFound(ResourceKind.NETWORK_INTERFACE, spec.getNicId(),
+              "network interface " + spec.getNicId() + " does not exist"));
       if (existing.getGeneration() != generation) {
-        throw DomainException.stale("network interface " + spec.getNicId(), generation, existing.getGeneration());
+        throw DomainException.stale(ResourceKind.NETWORK_INTERFACE, spec.getNicId(), generation, existing.getGeneration());
       }
       String fixed = NicSpecs.immutableChange(existing.getSpec(), spec);
       if (fixed != null) {
@@ -98,7 +100,7 @@ public final class NetworkManager {
         if (allowMissing) {
           return new StateHolder.Outcome<>(cur, null);
         }
-        throw DomainException.notFound("network interface " + nicId + " does not exist");
+        throw DomainException.notFound(ResourceKind.NETWORK_INTERFACE, nicId, "network interface " + nicId + " does not exist");
       }
       if (cur.instance().isPresent()) {
         throw DomainException.limit(Limit.RESOURCE_IN_USE, "network interface " + nicId
@@ -124,7 +126,7 @@ public final class NetworkManager {
       SecurityGroup existing = cur.securityGroups().get(id);
       long gen = existing == null ? 0 : existing.getGeneration();
       if (group.getGeneration() != 0 && group.getGeneration() != gen) {
-        throw DomainException.stale("security group " + id, group.getGeneration(), gen);
+        throw DomainException.stale(ResourceKind.SECURITY_GROUP, id, group.getGeneration(), gen);
       }
       SecurityGroup next = group.toBuilder().setGeneration(gen + 1).build();
       if (existing != null && existing.toBuilder().clearGeneration().build()
@@ -143,7 +145,7 @@ public final class NetworkManager {
         if (allowMissing) {
           return new StateHolder.Outcome<>(cur, null);
         }
-        throw DomainException.notFound("security group " + id + " does not exist");
+        throw DomainException.notFound(ResourceKind.SECURITY_GROUP, id, "security group " + id + " does not exist");
       }
       if (cur.nic().isPresent() && cur.nic().get().getSpec().getSecurityGroupIdsList().contains(id)) {
         throw DomainException.limit(Limit.RESOURCE_IN_USE,
@@ -167,7 +169,7 @@ public final class NetworkManager {
       NetworkAcl existing = cur.acls().get(id);
       long gen = existing == null ? 0 : existing.getGeneration();
       if (acl.getGeneration() != 0 && acl.getGeneration() != gen) {
-        throw DomainException.stale("network ACL " + id, acl.getGeneration(), gen);
+        throw DomainException.stale(ResourceKind.NETWORK_ACL, id, acl.getGeneration(), gen);
       }
       if (existing != null && existing.getEntriesList().equals(acl.getEntriesList())) {
         return new StateHolder.Outcome<>(cur, existing);
@@ -185,7 +187,7 @@ public final class NetworkManager {
         if (allowMissing) {
           return new StateHolder.Outcome<>(cur, null);
         }
-        throw DomainException.notFound("network ACL " + id + " does not exist");
+        throw DomainException.notFound(ResourceKind.NETWORK_ACL, id, "network ACL " + id + " does not exist");
       }
       if (cur.nic().isPresent() && cur.nic().get().getSpec().getAclId().equals(id)) {
         throw DomainException.limit(Limit.RESOURCE_IN_USE,
@@ -225,7 +227,7 @@ public final class NetworkManager {
         if (allowMissing) {
           return new StateHolder.Outcome<>(cur, null);
         }
-        throw DomainException.notFound("network interface " + nicId + " has no elastic IP");
+        throw DomainException.notFound(ResourceKind.ELASTIC_IP, nicId, "network interface " + nicId + " has no elastic IP");
       }
       change.delete(ResourceKind.ELASTIC_IP, nicId);
       return new StateHolder.Outcome<>(cur.withElasticIp(Optional.empty()), null);
@@ -234,18 +236,20 @@ public final class NetworkManager {
 
   private static NetworkInterface getNicIn(DesiredState cur, String nicId) {
     return cur.nic().filter(n -> n.getSpec().getNicId().equals(nicId))
-        .orElseThrow(() -> DomainException.notFound("network interface " + nicId + " does not exist"));
+        .orElseThrow(() -> DomainException.notFound(ResourceKind.NETWORK_INTERFACE, nicId, "network interface " + nicId + " does not exist"));
   }
 
   /** The security groups and ACL a NIC names must exist. */
   static void checkReferences(DesiredState cur, NetworkInterfaceSpec spec) {
     for (String sg : spec.getSecurityGroupIdsList()) {
       if (!cur.securityGroups().containsKey(sg)) {
-        throw DomainException.notFound("security group " + sg + " does not exist; put it first");
+        throw DomainException.notFound(ResourceKind.SECURITY_GROUP, sg,
+            "security group " + sg + " does not exist; put it first");
       }
     }
     if (!spec.getAclId().isEmpty() && !cur.acls().containsKey(spec.getAclId())) {
-      throw DomainException.notFound("network ACL " + spec.getAclId() + " does not exist; put it first");
+      throw DomainException.notFound(ResourceKind.NETWORK_ACL, spec.getAclId(),
+          "network ACL " + spec.getAclId() + " does not exist; put it first");
     }
   }
 }

@@ -29,7 +29,7 @@ public final class VolumeManager {
   public Volume get(String volumeId) {
     Volume v = state.current().volumes().get(volumeId);
     if (v == null) {
-      throw DomainException.notFound("volume " + volumeId + " is not attached");
+      throw DomainException.notFound(ResourceKind.VOLUME, volumeId, "volume " + volumeId + " is not attached");
     }
     return v;
   }
@@ -62,11 +62,14 @@ public final class VolumeManager {
         if (existing.getSpec().equals(spec)) {
           return new StateHolder.Outcome<>(cur, existing);
         }
-        throw DomainException.alreadyExists("volume " + spec.getVolumeId() + " is attached with a different spec");
+        throw DomainException.specMismatch(ResourceKind.VOLUME, spec.getVolumeId(), existing.getGeneration(),
+            "volume " + spec.getVolumeId() + " is attached with a different spec");
       }
       requireStopped("attach volume " + spec.getVolumeId());
       if (cur.volumes().size() >= card.limits().maxVolumes()) {
-        throw DomainException.exhausted("the card holds at most " + card.limits().maxVolumes() + " volumes");
+        throw DomainException.exhausted(Reason.CAPACITY, "the card holds at most " + card.limits().maxVolumes()
+            + " volumes", DomainException.CAPACITY_RETRY, "resource_type", ResourceKind.VOLUME.key(),
+            "limit", String.valueOf(card.limits().maxVolumes()));
       }
       Volume volume = Volume.newBuilder().setSpec(spec).setGeneration(1).build();
       change.put(ResourceKind.VOLUME, spec.getVolumeId(), 1, volume, SpecChange.Type.CREATED);
@@ -81,10 +84,10 @@ public final class VolumeManager {
         if (allowMissing) {
           return new StateHolder.Outcome<>(cur, null);
         }
-        throw DomainException.notFound("volume " + volumeId + " is not attached");
+        throw DomainException.notFound(ResourceKind.VOLUME, volumeId, "volume " + volumeId + " is not attached");
       }
       if (generation != 0 && generation != existing.getGeneration()) {
-        throw DomainException.stale("volume " + volumeId, generation, existing.getGeneration());
+        throw DomainException.stale(ResourceKind.VOLUME, volumeId, generation, existing.getGeneration());
       }
       if (existing.getSpec().getRole() == VolumeRole.VOLUME_ROLE_BOOT) {
         throw DomainException.limit(Limit.INVALID_STATE, "volume " + volumeId
@@ -140,7 +143,7 @@ public final class VolumeManager {
     InstanceManager.provisioned(state.current());
     for (String id : ids) {
       if (!state.current().volumes().containsKey(id)) {
-        throw DomainException.notFound("volume " + id + " is not attached");
+        throw DomainException.notFound(ResourceKind.VOLUME, id, "volume " + id + " is not attached");
       }
     }
     return List.copyOf(ids);
