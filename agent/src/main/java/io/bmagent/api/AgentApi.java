@@ -30,7 +30,8 @@ public final class AgentApi extends AgentServiceGrpc.AgentServiceImplBase {
   static final int MAX_PENDING = 4096;
   /** The resource types events carry: the stored kinds, and what the card itself reports. */
   static final Set<String> RESOURCE_TYPES = java.util.stream.Stream.concat(
-      Arrays.stream(ResourceKind.values()).map(ResourceKind::key), java.util.stream.Stream.of("card")).collect(Collectors.toCollection(TreeSet::new));
+      Arrays.stream(ResourceKind.values()).map(ResourceKind::key), java.util.stream.Stream.of("card"))
+      .collect(Collectors.toCollection(TreeSet::new));
   static final int MAX_RESUME_TOKEN = 64;
 
   private final CardInfo card;

@@ -71,7 +71,7 @@ final class PolicyCommands {
       int run(Connection c) {
         var a = c.network().putNetworkAcl(SpecFile.read(file, PutNetworkAclRequest.newBuilder()).build());
         return print(a, t -> t.header("ACL", "ENTRIES", "GENERATION")
-            .row(a.getAclId(), a.getEntriesCount(), a.getGeneration()));
+            .row(a.getAclId(), a.getEntriesCount(), Long.toUnsignedString(a.getGeneration())));
       }
     }
 
@@ -104,12 +104,16 @@ final class PolicyCommands {
       @Parameters(index = "1", paramLabel = "PUBLIC_IP")
       String publicIp;
 
+      @Option(names = "--generation", description = "Replace the NIC's current elastic IP, which has this"
+          + " generation; without it a different address already associated is refused (ALREADY_EXISTS).")
+      long generation;
+
       @Override
       int run(Connection c) {
         var a = c.network().associateElasticIp(AssociateElasticIpRequest.newBuilder().setNicId(nicId)
-            .setPublicIp(publicIp).build());
+            .setPublicIp(publicIp).setGeneration(generation).build());
         return print(a, t -> t.header("NIC", "PUBLIC-IP", "GENERATION")
-            .row(a.getNicId(), a.getPublicIp(), a.getGeneration()));
+            .row(a.getNicId(), a.getPublicIp(), Long.toUnsignedString(a.getGeneration())));
       }
     }
 

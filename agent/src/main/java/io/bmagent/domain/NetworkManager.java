@@ -25,8 +25,10 @@ public final class NetworkManager {
   }
 
   public NetworkInterface getNic(String nicId) {
+    Violations.requireId("nic_id", nicId, NicSpecs.MAX_ID);
     return state.current().nic().filter(n -> n.getSpec().getNicId().equals(nicId))
-        .orElseThrow(() -> DomainException.notFound(ResourceKind.NETWORK_INTERFACE, nicId, "network interface " + nicId + " does not exist"));
+        .orElseThrow(() -> DomainException.notFound(ResourceKind.NETWORK_INTERFACE, nicId,
+            "network interface " + nicId + " does not exist"));
   }
 
   public NetworkInterface createNic(NetworkInterfaceSpec requested) {
@@ -67,7 +69,8 @@ public final class NetworkManager {
           .orElseThrow(() -> DomainException.notFound(ResourceKind.NETWORK_INTERFACE, spec.getNicId(),
               "network interface " + spec.getNicId() + " does not exist"));
       if (existing.getGeneration() != generation) {
-        throw DomainException.stale(ResourceKind.NETWORK_INTERFACE, spec.getNicId(), generation, existing.getGeneration());
+        throw DomainException.stale(ResourceKind.NETWORK_INTERFACE, spec.getNicId(), generation,
+            existing.getGeneration());
       }
       String fixed = NicSpecs.immutableChange(existing.getSpec(), spec);
       if (fixed != null) {
@@ -94,13 +97,15 @@ public final class NetworkManager {
   }
 
   public void deleteNic(String nicId, boolean allowMissing) {
+    Violations.requireId("nic_id", nicId, NicSpecs.MAX_ID);
     state.apply((cur, change, tx) -> {
       Optional<NetworkInterface> nic = cur.nic().filter(n -> n.getSpec().getNicId().equals(nicId));
       if (nic.isEmpty()) {
         if (allowMissing) {
           return new StateHolder.Outcome<>(cur, null);
         }
-        throw DomainException.notFound(ResourceKind.NETWORK_INTERFACE, nicId, "network interface " + nicId + " does not exist");
+        throw DomainException.notFound(ResourceKind.NETWORK_INTERFACE, nicId,
+            "network interface " + nicId + " does not exist");
       }
       if (cur.instance().isPresent()) {
         throw DomainException.limit(Limit.RESOURCE_IN_USE, "network interface " + nicId
@@ -140,6 +145,7 @@ public final class NetworkManager {
   }
 
   public void deleteSecurityGroup(String id, boolean allowMissing) {
+    Violations.requireId("security_group_id", id, NicSpecs.MAX_ID);
     state.apply((cur, change, tx) -> {
       if (!cur.securityGroups().containsKey(id)) {
         if (allowMissing) {
@@ -182,6 +188,7 @@ public final class NetworkManager {
   }
 
   public void deleteAcl(String id, boolean allowMissing) {
+    Violations.requireId("acl_id", id, NicSpecs.MAX_ID);
     state.apply((cur, change, tx) -> {
       if (!cur.acls().containsKey(id)) {
         if (allowMissing) {
@@ -198,7 +205,11 @@ public final class NetworkManager {
     });
   }
 
-  public ElasticIpAssociation associateElasticIp(String nicId, String publicIp) {
+  /**
+   * Associates the address; idempotent with the same one. Replacing another address needs that association's
+   * generation, so that two control-plane workers cannot silently take the NIC's public address from each other.
+   */
+  public ElasticIpAssociation associateElasticIp(String nicId, String publicIp, long generation) {
     Violations v = new Violations();
     v.id("nic_id", nicId, 64);
     Ipv4Address ip = v.ipv4("public_ip", publicIp);
@@ -212,6 +223,17 @@ public final class NetworkManager {
       if (existing.isPresent() && existing.get().getPublicIp().equals(ip.toString())) {
         return new StateHolder.Outcome<>(cur, existing.get());
       }
+      long current = existing.map(ElasticIpAssociation::getGeneration).orElse(0L);
+      if (existing.isPresent() && generation == 0) {
+        throw DomainException.alreadyExists(Reason.ELASTIC_IP_ASSOCIATED, "network interface " + nicId
+            + " has elastic IP " + existing.get().getPublicIp() + "; pass its generation " + Long.toUnsignedString(
+            current) + " to replace it, or disassociate it first", "resource_type", ResourceKind.ELASTIC_IP.key(),
+            "resource_id", nicId, "public_ip", existing.get().getPublicIp(), "generation",
+            Long.toUnsignedString(current));
+      }
+      if (generation != 0 && generation != current) {
+        throw DomainException.stale(ResourceKind.ELASTIC_IP, nicId, generation, current);
+      }
       long gen = existing.map(ElasticIpAssociation::getGeneration).orElse(0L) + 1;
       ElasticIpAssociation eip = ElasticIpAssociation.newBuilder().setNicId(nicId).setPublicIp(ip.toString())
           .setGeneration(gen).build();
@@ -222,12 +244,14 @@ public final class NetworkManager {
   }
 
   public void disassociateElasticIp(String nicId, boolean allowMissing) {
+    Violations.requireId("nic_id", nicId, NicSpecs.MAX_ID);
     state.apply((cur, change, tx) -> {
       if (cur.elasticIp().isEmpty() || !cur.elasticIp().get().getNicId().equals(nicId)) {
         if (allowMissing) {
           return new StateHolder.Outcome<>(cur, null);
         }
-        throw DomainException.notFound(ResourceKind.ELASTIC_IP, nicId, "network interface " + nicId + " has no elastic IP");
+        throw DomainException.notFound(ResourceKind.ELASTIC_IP, nicId,
+            "network interface " + nicId + " has no elastic IP");
       }
       change.delete(ResourceKind.ELASTIC_IP, nicId);
       return new StateHolder.Outcome<>(cur.withElasticIp(Optional.empty()), null);
@@ -236,7 +260,8 @@ public final class NetworkManager {
 
   private static NetworkInterface getNicIn(DesiredState cur, String nicId) {
     return cur.nic().filter(n -> n.getSpec().getNicId().equals(nicId))
-        .orElseThrow(() -> DomainException.notFound(ResourceKind.NETWORK_INTERFACE, nicId, "network interface " + nicId + " does not exist"));
+        .orElseThrow(() -> DomainException.notFound(ResourceKind.NETWORK_INTERFACE, nicId,
+            "network interface " + nicId + " does not exist"));
   }
 
   /** The security groups and ACL a NIC names must exist. */

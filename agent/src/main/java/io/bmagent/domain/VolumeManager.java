@@ -27,6 +27,7 @@ public final class VolumeManager {
   }
 
   public Volume get(String volumeId) {
+    Violations.requireId("volume_id", volumeId, VolumeSpecs.MAX_ID);
     Volume v = state.current().volumes().get(volumeId);
     if (v == null) {
       throw DomainException.notFound(ResourceKind.VOLUME, volumeId, "volume " + volumeId + " is not attached");
@@ -78,6 +79,7 @@ public final class VolumeManager {
   }
 
   public void detach(String volumeId, boolean allowMissing, long generation) {
+    Violations.requireId("volume_id", volumeId, VolumeSpecs.MAX_ID);
     state.apply((cur, change, tx) -> {
       Volume existing = cur.volumes().get(volumeId);
       if (existing == null) {
@@ -136,6 +138,15 @@ public final class VolumeManager {
     if (required && volumeIds.isEmpty()) {
       throw DomainException.invalid("volume_ids", "name at least one volume");
     }
+    if (volumeIds.size() > card.limits().maxVolumes()) {
+      throw DomainException.invalid("volume_ids", "at most " + card.limits().maxVolumes() + " volumes (the card's"
+          + " limit), got " + volumeIds.size());
+    }
+    Violations v = new Violations();
+    for (int i = 0; i < volumeIds.size(); i++) {
+      v.id("volume_ids[" + i + "]", volumeIds.get(i), VolumeSpecs.MAX_ID);
+    }
+    v.throwIfAny();
     LinkedHashSet<String> ids = new LinkedHashSet<>(volumeIds);
     if (ids.size() != volumeIds.size()) {
       throw DomainException.invalid("volume_ids", "names a volume twice");
