@@ -18,6 +18,9 @@ import io.bmagent.api.v1.DisassociateElasticIpRequest;
 import io.bmagent.api.v1.ElasticIpAssociation;
 import io.bmagent.api.v1.GetNetworkInterfaceRequest;
 import io.bmagent.api.v1.GetVolumeRequest;
+import io.bmagent.api.v1.ListSecurityGroupsRequest;
+import io.bmagent.api.v1.ListVolumesRequest;
+import io.bmagent.api.v1.PutSecurityGroupRequest;
 import io.bmagent.api.v1.ThawVolumesRequest;
 import io.bmagent.api.v1.UpsertVpcMappingsRequest;
 import io.bmagent.api.v1.VpcGateway;
@@ -72,6 +75,26 @@ class SilentAcceptanceTest {
     // A well-formed id that names nothing is still NOT_FOUND.
     assertEquals(Status.Code.NOT_FOUND, code(() -> f.volumes.getVolume(GetVolumeRequest.newBuilder()
         .setVolumeId("vol-9").build())));
+  }
+
+  @Test
+  void oversizedFieldsAreInvalidArgumentNamingTheField() {
+    assertInvalid(List.of("security_group.description"), () -> f.network.putSecurityGroup(
+        PutSecurityGroupRequest.newBuilder().setSecurityGroup(Specs.sshFrom("203.0.113.0/24").toBuilder()
+            .setDescription("x".repeat(5 << 20))).build()));
+    assertInvalid(List.of("spec.labels[team]"), () -> f.instances.provisionInstance(Specs.provision(false)
+        .toBuilder().setSpec(Specs.instance().toBuilder().putLabels("team", "x".repeat(257))).build()));
+    assertInvalid(List.of("spec.image.image_id"), () -> f.instances.provisionInstance(Specs.provision(false)
+        .toBuilder().setSpec(Specs.instance().toBuilder().setImage(Specs.centos("7.6").toBuilder()
+            .setImageId("i".repeat(129)))).build()));
+    assertInvalid(List.of("spec.primary_nic.dns_servers"), () -> f.instances.provisionInstance(Specs.provision(false)
+        .toBuilder().setSpec(Specs.instance().toBuilder().setPrimaryNic(Specs.nic("eni-1").toBuilder()
+            .addDnsServers("10.0.0.3").addDnsServers("10.0.0.4").addDnsServers("10.0.0.5").addDnsServers("10.0.0.6")))
+        .build()));
+    assertInvalid(List.of("page_size"), () -> f.network.listSecurityGroups(ListSecurityGroupsRequest.newBuilder()
+        .setPageSize(-1).build()));
+    assertInvalid(List.of("page_token"), () -> f.volumes.listVolumes(ListVolumesRequest.newBuilder()
+        .setPageToken("bm90LW91cnM").build()));
   }
 
   @Test
