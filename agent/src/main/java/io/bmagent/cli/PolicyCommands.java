@@ -5,6 +5,7 @@ import io.bmagent.api.v1.DeleteNetworkAclRequest;
 import io.bmagent.api.v1.DeleteSecurityGroupRequest;
 import io.bmagent.api.v1.DisassociateElasticIpRequest;
 import io.bmagent.api.v1.ListSecurityGroupsRequest;
+import io.bmagent.api.v1.ListSecurityGroupsResponse;
 import io.bmagent.api.v1.PutNetworkAclRequest;
 import io.bmagent.api.v1.PutSecurityGroupRequest;
 import java.util.List;
@@ -53,7 +54,16 @@ final class PolicyCommands {
     static final class ListCmd extends RpcCommand {
       @Override
       int run(Connection c) {
-        var r = c.network().listSecurityGroups(ListSecurityGroupsRequest.getDefaultInstance());
+        // Every page, printed as one: the reply holds the groups of all pages and no token.
+        var all = ListSecurityGroupsResponse.newBuilder();
+        String token = "";
+        do {
+          var page = c.network().listSecurityGroups(ListSecurityGroupsRequest.newBuilder().setPageToken(token)
+              .build());
+          all.addAllSecurityGroups(page.getSecurityGroupsList());
+          token = page.getNextPageToken();
+        } while (!token.isEmpty());
+        var r = all.build();
         return print(r, t -> Rows.securityGroups(t, r.getSecurityGroupsList()));
       }
     }
