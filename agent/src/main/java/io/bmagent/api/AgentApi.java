@@ -9,18 +9,30 @@ import io.bmagent.api.v1.GetInventoryRequest;
 import io.bmagent.api.v1.Inventory;
 import io.bmagent.api.v1.WatchEventsRequest;
 import io.bmagent.card.CardInfo;
+import io.bmagent.domain.DomainException;
+import io.bmagent.domain.FieldViolation;
+import io.bmagent.domain.ResourceKind;
 import io.bmagent.events.EventLog;
-import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /** AgentService: the inventory, and the event stream with flow control. */
 public final class AgentApi extends AgentServiceGrpc.AgentServiceImplBase {
 
   /** Events a slow client may have waiting before its stream is ended with its resume point. */
   static final int MAX_PENDING = 4096;
+  /** The resource types events carry: the stored kinds, and what the card itself reports. */
+  static final Set<String> RESOURCE_TYPES = java.util.stream.Stream.concat(
+      Arrays.stream(ResourceKind.values()).map(ResourceKind::key), java.util.stream.Stream.of("card"))
+      .collect(Collectors.toCollection(TreeSet::new));
+  static final int MAX_RESUME_TOKEN = 64;
 
   private final CardInfo card;
   private final EventLog events;
@@ -61,6 +73,11 @@ public final class AgentApi extends AgentServiceGrpc.AgentServiceImplBase {
   @Override
   public void watchEvents(WatchEventsRequest req, StreamObserver<Event> out) {
     ServerCallStreamObserver<Event> call = (ServerCallStreamObserver<Event>) out;
+    List<FieldViolation> bad = validate(req);
+    if (!bad.isEmpty()) {
+      out.onError(Errors.toStatus(DomainException.invalid(bad)));
+      return;
+    }
     Set<String> types = Set.copyOf(req.getResourceTypesList());
     Stream stream = new Stream(call, types);
     call.setOnReadyHandler(stream::drain);
@@ -68,6 +85,25 @@ public final class AgentApi extends AgentServiceGrpc.AgentServiceImplBase {
     call.setOnCancelHandler(sub::close);
     stream.subscription = sub;
     stream.drain();
+  }
+
+  /** An unknown type would silently filter out everything; a resume token is never longer than ours. */
+  private static List<FieldViolation> validate(WatchEventsRequest req) {
+    List<FieldViolation> bad = new ArrayList<>();
+    if (req.getResumeToken().length() > MAX_RESUME_TOKEN) {
+      bad.add(new FieldViolation("resume_token", "at most " + MAX_RESUME_TOKEN + " characters"));
+    }
+    if (req.getResourceTypesCount() > RESOURCE_TYPES.size()) {
+      bad.add(new FieldViolation("resource_types", "at most " + RESOURCE_TYPES.size() + " entries"));
+      return bad;
+    }
+    for (int i = 0; i < req.getResourceTypesCount(); i++) {
+      if (!RESOURCE_TYPES.contains(req.getResourceTypes(i))) {
+        bad.add(new FieldViolation("resource_types[" + i + "]", "unknown resource type '"
+            + req.getResourceTypes(i) + "'; one of " + String.join(", ", RESOURCE_TYPES)));
+      }
+    }
+    return bad;
   }
 
   /** One client's stream: a bounded queue drained while the transport is ready. */
@@ -95,8 +131,7 @@ public final class AgentApi extends AgentServiceGrpc.AgentServiceImplBase {
         if (subscription != null) {
           subscription.close();
         }
-        call.onError(Status.RESOURCE_EXHAUSTED.withDescription("client too slow: " + MAX_PENDING
-            + " events waiting; resume from " + lastSent).asRuntimeException());
+        call.onError(Errors.clientTooSlow(MAX_PENDING, lastSent));
         return;
       }
       pending.add(e);

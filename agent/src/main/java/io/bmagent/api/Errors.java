@@ -1,9 +1,12 @@
 package io.bmagent.api;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.util.Durations;
 import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
 import io.bmagent.card.CardException;
 import io.bmagent.domain.DomainException;
 import io.bmagent.domain.FieldViolation;
@@ -11,14 +14,25 @@ import io.bmagent.store.StoreException;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** Turns domain refusals into gRPC statuses: the only place that does. */
-final class Errors {
+/** Turns refusals into gRPC statuses: the only place that does. */
+public final class Errors {
 
   static final String DOMAIN = "bmagent";
+  /** ErrorInfo reason of the per-peer rate limit. */
+  static final String RATE_LIMITED = "RATE_LIMITED";
+  /** ErrorInfo reason of an event stream ended because its client fell too far behind. */
+  static final String CLIENT_TOO_SLOW = "CLIENT_TOO_SLOW";
+  /** ErrorInfo reason of a request that is not a valid encoding of its message. */
+  static final String MALFORMED_REQUEST = "MALFORMED_REQUEST";
 
   /*
    * A refusal travels in HTTP/2 trailers (grpc-message and grpc-status-details-bin), and clients drop a response
@@ -50,36 +64,85 @@ final class Errors {
       return domain(e);
     }
     if (t instanceof CardException e) {
-      return status(Code.UNAVAILABLE, "the card refused: " + e.getMessage(), null);
+      return status(Code.UNAVAILABLE, "the card refused: " + e.getMessage(), List.of());
     }
     if (t instanceof StoreException e) {
-      return status(Code.UNAVAILABLE, "the agent's state store failed: " + e.getMessage(), null);
+      return status(Code.UNAVAILABLE, "the agent's state store failed: " + e.getMessage(), List.of());
     }
     if (t instanceof StatusRuntimeException e) {
       return e;
     }
     log.log(Level.SEVERE, "unexpected failure in a call", t);
-    return status(Code.INTERNAL, "internal error: " + t, null);
+    return status(Code.INTERNAL, "internal error: " + t, List.of());
   }
 
   private static StatusRuntimeException domain(DomainException e) {
-    return switch (e.code()) {
+    List<Any> details = new ArrayList<>();
+    switch (e.code()) {
       case INVALID_ARGUMENT -> {
         BadRequest.Builder br = BadRequest.newBuilder();
         for (FieldViolation v : e.violations().subList(0, Math.min(MAX_VIOLATIONS, e.violations().size()))) {
           br.addFieldViolations(BadRequest.FieldViolation.newBuilder()
               .setField(bounded(v.field(), MAX_DETAIL)).setDescription(bounded(v.description(), MAX_DETAIL)));
         }
-        yield status(Code.INVALID_ARGUMENT, e.getMessage(), Any.pack(br.build()));
+        details.add(Any.pack(br.build()));
       }
-      case FAILED_PRECONDITION -> status(Code.FAILED_PRECONDITION, e.getMessage(), e.limit()
-          .map(l -> Any.pack(ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(l.name()).build())).orElse(null));
-      case NOT_FOUND -> status(Code.NOT_FOUND, e.getMessage(), null);
-      case ALREADY_EXISTS -> status(Code.ALREADY_EXISTS, e.getMessage(), null);
-      case ABORTED -> status(Code.ABORTED, e.getMessage(), null);
-      case UNAVAILABLE -> status(Code.UNAVAILABLE, e.getMessage(), null);
-      case RESOURCE_EXHAUSTED -> status(Code.RESOURCE_EXHAUSTED, e.getMessage(), null);
+      default -> {
+        Optional<String> reason = e.limit().map(Enum::name).or(() -> e.reason().map(Enum::name));
+        reason.ifPresent(r -> details.add(errorInfo(r, e.metadata())));
+      }
+    }
+    e.retryDelay().ifPresent(d -> details.add(retryInfo(d)));
+    return status(code(e.code()), e.getMessage(), details);
+  }
+
+  private static Code code(DomainException.Code code) {
+    return switch (code) {
+      case INVALID_ARGUMENT -> Code.INVALID_ARGUMENT;
+      case FAILED_PRECONDITION -> Code.FAILED_PRECONDITION;
+      case NOT_FOUND -> Code.NOT_FOUND;
+      case ALREADY_EXISTS -> Code.ALREADY_EXISTS;
+      case ABORTED -> Code.ABORTED;
+      case UNAVAILABLE -> Code.UNAVAILABLE;
+      case RESOURCE_EXHAUSTED -> Code.RESOURCE_EXHAUSTED;
     };
+  }
+
+  /**
+   * A request that protobuf could not parse: INVALID_ARGUMENT naming the field whose bytes are not UTF-8, or the
+   * message when the bytes are not an encoding of it at all. The client's mistake, so nothing is logged.
+   */
+  static StatusRuntimeException malformed(Descriptor type, Optional<String> field, String cause) {
+    String message = field.map(f -> "invalid request: " + f + ": is not valid UTF-8 (proto3 strings must be)")
+        .orElse("invalid request: not a valid encoding of " + type.getFullName() + ": " + cause);
+    BadRequest.Builder br = BadRequest.newBuilder();
+    field.ifPresent(f -> br.addFieldViolations(BadRequest.FieldViolation.newBuilder()
+        .setField(bounded(f, MAX_DETAIL)).setDescription("is not valid UTF-8")));
+    return status(Code.INVALID_ARGUMENT, message, List.of(Any.pack(br.build()),
+        errorInfo(MALFORMED_REQUEST, Map.of("message", type.getFullName()))));
+  }
+
+  /** A peer beyond its call rate; it may retry after {@code retryDelay} (one token's worth). */
+  public static StatusRuntimeException rateLimited(String peer, String message, Duration retryDelay) {
+    return status(Code.RESOURCE_EXHAUSTED, message,
+        List.of(errorInfo(RATE_LIMITED, Map.of("peer", peer)), retryInfo(retryDelay)));
+  }
+
+  /** An event stream whose client fell too far behind; it resumes from {@code resumeToken}. */
+  static StatusRuntimeException clientTooSlow(int pending, String resumeToken) {
+    return status(Code.RESOURCE_EXHAUSTED, "client too slow: " + pending + " events waiting; resume from "
+        + resumeToken, List.of(errorInfo(CLIENT_TOO_SLOW, Map.of("resume_token", resumeToken))));
+  }
+
+  private static Any errorInfo(String reason, Map<String, String> metadata) {
+    ErrorInfo.Builder info = ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(reason);
+    metadata.forEach((k, v) -> info.putMetadata(k, bounded(v, MAX_DETAIL)));
+    return Any.pack(info.build());
+  }
+
+  private static Any retryInfo(Duration delay) {
+    return Any.pack(RetryInfo.newBuilder().setRetryDelay(Durations.fromMillis(Math.max(1, delay.toMillis())))
+        .build());
   }
 
   /** Printable ASCII only, at most {@code max} characters plus a marker when cut. */
@@ -92,12 +155,9 @@ final class Errors {
     return text.length() > max ? b.append("...(cut)").toString() : b.toString();
   }
 
-  private static StatusRuntimeException status(Code code, String message, Any detail) {
+  private static StatusRuntimeException status(Code code, String message, List<Any> details) {
     com.google.rpc.Status.Builder s = com.google.rpc.Status.newBuilder().setCode(code.getNumber())
-        .setMessage(bounded(message, MAX_MESSAGE));
-    if (detail != null) {
-      s.addDetails(detail);
-    }
+        .setMessage(bounded(message, MAX_MESSAGE)).addAllDetails(details);
     return StatusProto.toStatusRuntimeException(s.build());
   }
 }

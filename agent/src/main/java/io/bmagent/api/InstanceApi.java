@@ -59,6 +59,6 @@ public final class InstanceApi extends InstanceServiceGrpc.InstanceServiceImplBa
   @Override
   public void deprovisionInstance(DeprovisionInstanceRequest req, StreamObserver<DeprovisionInstanceResponse> out) {
     Errors.unary(out, () -> DeprovisionInstanceResponse.newBuilder()
-        .setInstanceId(instances.deprovision(req.getAllowMissing())).build());
+        .setInstanceId(instances.deprovision(req.getInstanceId(), req.getGeneration(), req.getAllowMissing())).build());
   }
 }

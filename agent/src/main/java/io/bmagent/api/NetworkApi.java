@@ -36,6 +36,8 @@ import io.grpc.stub.StreamObserver;
 /** NetworkService over the network and mapping managers. */
 public final class NetworkApi extends NetworkServiceGrpc.NetworkServiceImplBase {
 
+  static final Pages.Sizes GROUP_PAGE = new Pages.Sizes(10, 100);
+
   private final NetworkManager network;
   private final MappingManager mappings;
   private final Views views;
@@ -85,8 +87,12 @@ public final class NetworkApi extends NetworkServiceGrpc.NetworkServiceImplBase 
 
   @Override
   public void listSecurityGroups(ListSecurityGroupsRequest req, StreamObserver<ListSecurityGroupsResponse> out) {
-    Errors.unary(out, () -> ListSecurityGroupsResponse.newBuilder()
-        .addAllSecurityGroups(network.listSecurityGroups()).build());
+    Errors.unary(out, () -> {
+      Pages.Page<SecurityGroup> page = Pages.page("security_groups", network.listSecurityGroups(),
+          SecurityGroup::getSecurityGroupId, GROUP_PAGE, req.getPageSize(), req.getPageToken());
+      return ListSecurityGroupsResponse.newBuilder().addAllSecurityGroups(page.items())
+          .setNextPageToken(page.nextToken()).build();
+    });
   }
 
   @Override
@@ -104,7 +110,7 @@ public final class NetworkApi extends NetworkServiceGrpc.NetworkServiceImplBase 
 
   @Override
   public void associateElasticIp(AssociateElasticIpRequest req, StreamObserver<ElasticIpAssociation> out) {
-    Errors.unary(out, () -> network.associateElasticIp(req.getNicId(), req.getPublicIp()));
+    Errors.unary(out, () -> network.associateElasticIp(req.getNicId(), req.getPublicIp(), req.getGeneration()));
   }
 
   @Override

@@ -13,6 +13,7 @@ import io.bmagent.api.v1.ListVolumesResponse;
 import io.bmagent.api.v1.ThawVolumesRequest;
 import io.bmagent.api.v1.ThawVolumesResponse;
 import io.bmagent.api.v1.Volume;
+import io.bmagent.api.v1.VolumeRole;
 import io.bmagent.api.v1.VolumeServiceGrpc;
 import io.bmagent.domain.DomainException;
 import io.bmagent.domain.VolumeManager;
@@ -23,6 +24,8 @@ import java.util.List;
 
 /** VolumeService over the volume manager. */
 public final class VolumeApi extends VolumeServiceGrpc.VolumeServiceImplBase {
+
+  static final Pages.Sizes PAGE = new Pages.Sizes(16, 100);
 
   private final VolumeManager volumes;
   private final Views views;
@@ -52,8 +55,16 @@ public final class VolumeApi extends VolumeServiceGrpc.VolumeServiceImplBase {
 
   @Override
   public void listVolumes(ListVolumesRequest req, StreamObserver<ListVolumesResponse> out) {
-    Errors.unary(out, () -> ListVolumesResponse.newBuilder()
-        .addAllVolumes(volumes.list().stream().map(views::volume).toList()).build());
+    Errors.unary(out, () -> {
+      Pages.Page<Volume> page = Pages.page("volumes", volumes.list().stream().map(views::volume).toList(),
+          VolumeApi::listKey, PAGE, req.getPageSize(), req.getPageToken());
+      return ListVolumesResponse.newBuilder().addAllVolumes(page.items()).setNextPageToken(page.nextToken()).build();
+    });
+  }
+
+  /** The order of {@link VolumeManager#list}: the boot volume first, then by id. */
+  private static String listKey(Volume v) {
+    return (v.getSpec().getRole() == VolumeRole.VOLUME_ROLE_BOOT ? "0:" : "1:") + v.getSpec().getVolumeId();
   }
 
   @Override

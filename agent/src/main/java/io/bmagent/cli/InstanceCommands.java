@@ -11,6 +11,7 @@ import io.bmagent.api.v1.StopInstanceRequest;
 import io.bmagent.api.v1.UpdateInstanceRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code bmctl instance}: the server's one instance. */
 @Command(name = "instance", description = "The instance: provision, power, update, deprovision.",
@@ -105,15 +106,21 @@ final class InstanceCommands {
     }
   }
 
-  @Command(name = "deprovision", description = "Remove the instance, its volumes and its NIC from the card.")
+  @Command(name = "deprovision", description = "Remove the named instance, its volumes and its NIC from the card.")
   static final class Deprovision extends RpcCommand {
-    @Option(names = "--allow-missing", description = "Succeed when there is no instance.")
+    @Parameters(paramLabel = "INSTANCE_ID", description = "The instance to remove; another one is never touched.")
+    String instanceId;
+
+    @Option(names = "--generation", description = "Refuse (ABORTED) unless the instance is at this generation.")
+    long generation;
+
+    @Option(names = "--allow-missing", description = "Succeed, removing nothing, when that instance is not there.")
     boolean allowMissing;
 
     @Override
     int run(Connection c) {
       var r = c.instances().deprovisionInstance(DeprovisionInstanceRequest.newBuilder()
-          .setAllowMissing(allowMissing).build());
+          .setInstanceId(instanceId).setGeneration(generation).setAllowMissing(allowMissing).build());
       return print(r, t -> t.note(r.getInstanceId().isEmpty() ? "no instance" : "deprovisioned " + r.getInstanceId()));
     }
   }

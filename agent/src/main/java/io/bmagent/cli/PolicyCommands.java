@@ -5,6 +5,7 @@ import io.bmagent.api.v1.DeleteNetworkAclRequest;
 import io.bmagent.api.v1.DeleteSecurityGroupRequest;
 import io.bmagent.api.v1.DisassociateElasticIpRequest;
 import io.bmagent.api.v1.ListSecurityGroupsRequest;
+import io.bmagent.api.v1.ListSecurityGroupsResponse;
 import io.bmagent.api.v1.PutNetworkAclRequest;
 import io.bmagent.api.v1.PutSecurityGroupRequest;
 import java.util.List;
@@ -53,7 +54,16 @@ final class PolicyCommands {
     static final class ListCmd extends RpcCommand {
       @Override
       int run(Connection c) {
-        var r = c.network().listSecurityGroups(ListSecurityGroupsRequest.getDefaultInstance());
+        // Every page, printed as one: the reply holds the groups of all pages and no token.
+        var all = ListSecurityGroupsResponse.newBuilder();
+        String token = "";
+        do {
+          var page = c.network().listSecurityGroups(ListSecurityGroupsRequest.newBuilder().setPageToken(token)
+              .build());
+          all.addAllSecurityGroups(page.getSecurityGroupsList());
+          token = page.getNextPageToken();
+        } while (!token.isEmpty());
+        var r = all.build();
         return print(r, t -> Rows.securityGroups(t, r.getSecurityGroupsList()));
       }
     }
@@ -71,7 +81,7 @@ final class PolicyCommands {
       int run(Connection c) {
         var a = c.network().putNetworkAcl(SpecFile.read(file, PutNetworkAclRequest.newBuilder()).build());
         return print(a, t -> t.header("ACL", "ENTRIES", "GENERATION")
-            .row(a.getAclId(), a.getEntriesCount(), a.getGeneration()));
+            .row(a.getAclId(), a.getEntriesCount(), Long.toUnsignedString(a.getGeneration())));
       }
     }
 
@@ -104,12 +114,16 @@ final class PolicyCommands {
       @Parameters(index = "1", paramLabel = "PUBLIC_IP")
       String publicIp;
 
+      @Option(names = "--generation", description = "Replace the NIC's current elastic IP, which has this"
+          + " generation; without it a different address already associated is refused (ALREADY_EXISTS).")
+      long generation;
+
       @Override
       int run(Connection c) {
         var a = c.network().associateElasticIp(AssociateElasticIpRequest.newBuilder().setNicId(nicId)
-            .setPublicIp(publicIp).build());
+            .setPublicIp(publicIp).setGeneration(generation).build());
         return print(a, t -> t.header("NIC", "PUBLIC-IP", "GENERATION")
-            .row(a.getNicId(), a.getPublicIp(), a.getGeneration()));
+            .row(a.getNicId(), a.getPublicIp(), Long.toUnsignedString(a.getGeneration())));
       }
     }
 

@@ -38,7 +38,8 @@ final class Rows {
     t.header("INSTANCE", "PHASE", "POWER", "DESIRED", "GENERATION", "OBSERVED", "REBOOTS", "READY");
     t.row(i.getInstanceId(), shortName(i.getStatus().getPhase(), "INSTANCE_PHASE_"),
         shortName(i.getStatus().getPowerState(), "POWER_STATE_"), shortName(i.getDesiredPower(), "DESIRED_POWER_"),
-        i.getGeneration(), i.getStatus().getCommon().getObservedGeneration(), i.getStatus().getRebootCount(),
+        Long.toUnsignedString(i.getGeneration()),
+        Long.toUnsignedString(i.getStatus().getCommon().getObservedGeneration()), i.getStatus().getRebootCount(),
         ready(i.getStatus().getCommon()));
   }
 
@@ -48,7 +49,7 @@ final class Rows {
       t.row(v.getSpec().getVolumeId(), shortName(v.getSpec().getRole(), "VOLUME_ROLE_"),
           shortName(v.getSpec().getDeviceType(), "DEVICE_TYPE_"), gib(v.getSpec().getSizeBytes()),
           shortName(v.getStatus().getPhase(), "VOLUME_PHASE_"), v.getStatus().getSlot(), v.getStatus().getSerial(),
-          v.getGeneration(), ready(v.getStatus().getCommon()));
+          Long.toUnsignedString(v.getGeneration()), ready(v.getStatus().getCommon()));
     }
   }
 
@@ -56,14 +57,14 @@ final class Rows {
     t.header("NIC", "MAC", "VPC", "VNI", "IPV4", "SECURITY-GROUPS", "ACL", "PHASE", "GENERATION", "READY");
     t.row(n.getSpec().getNicId(), n.getSpec().getMac(), n.getSpec().getVpcId(), n.getSpec().getVni(),
         n.getSpec().getPrivateIpv4(), String.join(",", n.getSpec().getSecurityGroupIdsList()), n.getSpec().getAclId(),
-        shortName(n.getStatus().getPhase(), "NETWORK_INTERFACE_PHASE_"), n.getGeneration(),
+        shortName(n.getStatus().getPhase(), "NETWORK_INTERFACE_PHASE_"), Long.toUnsignedString(n.getGeneration()),
         ready(n.getStatus().getCommon()));
   }
 
   static void securityGroups(Table t, List<SecurityGroup> groups) {
     t.header("SECURITY-GROUP", "RULES", "GENERATION", "DESCRIPTION");
     for (SecurityGroup g : groups) {
-      t.row(g.getSecurityGroupId(), g.getRulesCount(), g.getGeneration(), g.getDescription());
+      t.row(g.getSecurityGroupId(), g.getRulesCount(), Long.toUnsignedString(g.getGeneration()), g.getDescription());
     }
   }
 

@@ -6,6 +6,7 @@ import io.bmagent.api.v1.DetachVolumeRequest;
 import io.bmagent.api.v1.FreezeVolumesRequest;
 import io.bmagent.api.v1.GetVolumeRequest;
 import io.bmagent.api.v1.ListVolumesRequest;
+import io.bmagent.api.v1.ListVolumesResponse;
 import io.bmagent.api.v1.ThawVolumesRequest;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -65,7 +66,14 @@ final class VolumeCommands {
   static final class ListCmd extends RpcCommand {
     @Override
     int run(Connection c) {
-      var r = c.volumes().listVolumes(ListVolumesRequest.getDefaultInstance());
+      var all = ListVolumesResponse.newBuilder();
+      String token = "";
+      do {
+        var page = c.volumes().listVolumes(ListVolumesRequest.newBuilder().setPageToken(token).build());
+        all.addAllVolumes(page.getVolumesList());
+        token = page.getNextPageToken();
+      } while (!token.isEmpty());
+      var r = all.build();
       return print(r, t -> Rows.volumes(t, r.getVolumesList()));
     }
   }

@@ -1,5 +1,6 @@
 package io.bmagent.daemon;
 
+import io.bmagent.api.RequestParsing;
 import io.bmagent.api.Services;
 import io.bmagent.audit.AuditInterceptor;
 import io.bmagent.card.Card;
@@ -72,8 +73,12 @@ public final class Agent implements AutoCloseable {
     services.add(ProtoReflectionServiceV1.newInstance());
     metrics.bind(new AgentMetrics(reconciler, events));
     CardStatusMetrics.register(book, metrics);
-    ServerInterceptor[] operations = {metrics.grpcInterceptor(), new AuditInterceptor()};
-    services.replaceAll(s -> (BindableService) () -> ServerInterceptors.intercept(s, operations));
+    // Requests are parsed inside the call (a malformed one is INVALID_ARGUMENT, not UNKNOWN): the audit line sees
+    // parsed requests, the metrics see every call, malformed ones included.
+    ServerInterceptor audit = new AuditInterceptor();
+    ServerInterceptor timing = metrics.grpcInterceptor();
+    services.replaceAll(s -> (BindableService) () -> ServerInterceptors.intercept(
+        RequestParsing.wrap(ServerInterceptors.intercept(s, audit)), timing));
     health.setStatus("", ServingStatus.NOT_SERVING);
     reconciler.firstPass().thenRun(() -> {
       health.setStatus("", ServingStatus.SERVING);
@@ -89,11 +94,20 @@ public final class Agent implements AutoCloseable {
   public static Agent start(AgentConfig config, Card card) throws IOException {
     Agent agent = new Agent(config, card);
     try {
-      for (Server s : agent.servers) {
-        s.start();
+      for (int i = 0; i < agent.servers.size(); i++) {
+        try {
+          agent.servers.get(i).start();
+        } catch (IOException e) {
+          throw i == 0 ? inUse(e, "the control-plane API address " + hostPort(config.listen()), "--listen")
+              : inUse(e, "the Unix socket " + config.socket(), "--socket");
+        }
       }
       if (config.metricsListen() != null) {
-        agent.metricsServer = MetricsServer.start(config.metricsListen(), agent.metrics);
+        try {
+          agent.metricsServer = MetricsServer.start(config.metricsListen(), agent.metrics);
+        } catch (IOException e) {
+          throw inUse(e, "the metrics address " + hostPort(config.metricsListen()), "--metrics-listen");
+        }
       }
     } catch (IOException | RuntimeException e) {
       agent.close();
@@ -101,6 +115,19 @@ public final class Agent implements AutoCloseable {
     }
     agent.reconciler.start();
     return agent;
+  }
+
+  /** A listener that cannot bind: named, with the flag that moves it; other I/O failures stay as they are. */
+  private static IOException inUse(IOException e, String what, String flag) {
+    if (StartupFailure.addressInUse(e)) {
+      throw new StartupFailure(StartupFailure.Kind.ADDRESS_IN_USE, what + " is in use (another bm-agent?): stop"
+          + " it, or give " + flag + " another " + (flag.equals("--socket") ? "path" : "host:port"), e);
+    }
+    return e;
+  }
+
+  private static String hostPort(InetSocketAddress a) {
+    return a.getHostString() + ":" + a.getPort();
   }
 
   public int port() {

@@ -12,18 +12,13 @@ final class Images {
   private Images() {}
 
   static void validate(Image image, String field, Violations v) {
-    if (image.getImageId().isEmpty()) {
-      v.add(field + ".image_id", "is required");
-    }
+    v.required(field + ".image_id", image.getImageId(), 128);
     if (image.getKind() == ImageKind.IMAGE_KIND_UNSPECIFIED || image.getKind() == ImageKind.UNRECOGNIZED) {
       v.add(field + ".kind", "must be OFFICIAL or PRIVATE");
     }
-    if (image.getOsFamily().isEmpty()) {
-      v.add(field + ".os_family", "is required");
-    }
-    if (image.getOsVersion().isEmpty()) {
-      v.add(field + ".os_version", "is required");
-    }
+    v.required(field + ".os_family", image.getOsFamily(), 64);
+    v.required(field + ".os_version", image.getOsVersion(), 32);
+    v.text(field + ".base_image_id", image.getBaseImageId(), 128);
     if (image.getKind() == ImageKind.IMAGE_KIND_PRIVATE && image.getBaseImageId().isEmpty()) {
       v.add(field + ".base_image_id", "is required for a private image: the official image it was made from");
     }

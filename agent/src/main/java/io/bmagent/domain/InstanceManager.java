@@ -21,6 +21,9 @@ public final class InstanceManager {
 
   static final long DEFAULT_STOP_TIMEOUT_MS = 60_000;
   private static final long MAX_STOP_TIMEOUT_MS = 3_600_000;
+  static final int MAX_LABELS = 64;
+  static final int MAX_LABEL_KEY = 63;
+  static final int MAX_LABEL_VALUE = 256;
 
   private final StateHolder state;
   private final CardInfo card;
@@ -34,7 +37,8 @@ public final class InstanceManager {
 
   /** The stored instance; NOT_FOUND when none is provisioned. */
   public InstanceRecord get() {
-    return state.current().instance().orElseThrow(() -> DomainException.notFound("no instance is provisioned"));
+    return state.current().instance().orElseThrow(() -> DomainException.notFound(ResourceKind.INSTANCE, "",
+        "no instance is provisioned"));
   }
 
   public InstanceRecord provision(String instanceId, InstanceSpec requested, boolean start) {
@@ -56,21 +60,28 @@ public final class InstanceManager {
         if (existing.getInstanceId().equals(instanceId) && existing.getSpec().equals(spec)) {
           return new StateHolder.Outcome<>(cur, cur.instance().get());
         }
-        throw DomainException.alreadyExists(existing.getInstanceId().equals(instanceId)
-            ? "instance " + instanceId + " exists with a different spec"
-            : "this card already serves instance " + existing.getInstanceId());
+        throw existing.getInstanceId().equals(instanceId)
+            ? DomainException.specMismatch(ResourceKind.INSTANCE, instanceId, existing.getGeneration(),
+                "instance " + instanceId + " exists with a different spec")
+            : DomainException.alreadyExists(Reason.INSTANCE_ALREADY_SERVED, "this card already serves instance "
+                + existing.getInstanceId(), "resource_type", ResourceKind.INSTANCE.key(),
+                "resource_id", existing.getInstanceId(), "generation", Long.toUnsignedString(existing.getGeneration()));
       }
       NetworkInterfaceSpec nicSpec = spec.getPrimaryNic();
       if (cur.nic().isPresent() && !cur.nic().get().getSpec().equals(nicSpec)) {
         throw cur.nic().get().getSpec().getNicId().equals(nicSpec.getNicId())
-            ? DomainException.alreadyExists("network interface " + nicSpec.getNicId() + " exists with a different spec")
+            ? DomainException.specMismatch(ResourceKind.NETWORK_INTERFACE, nicSpec.getNicId(),
+                cur.nic().get().getGeneration(),
+                "network interface " + nicSpec.getNicId() + " exists with a different spec")
             : DomainException.limit(Limit.SINGLE_NIC_ONLY, "the host has network interface "
                 + cur.nic().get().getSpec().getNicId() + " already; one NIC only");
       }
       NetworkManager.checkReferences(cur, nicSpec);
       VolumeSpec boot = spec.getBootDisk().getCloudVolume();
       if (cur.volumes().containsKey(boot.getVolumeId())) {
-        throw DomainException.alreadyExists("volume " + boot.getVolumeId() + " is attached already as a data volume");
+        throw DomainException.specMismatch(ResourceKind.VOLUME, boot.getVolumeId(),
+            cur.volumes().get(boot.getVolumeId()).getGeneration(),
+            "volume " + boot.getVolumeId() + " is attached already as a data volume");
       }
       Instance instance = Instance.newBuilder()
           .setInstanceId(instanceId)
@@ -118,8 +129,16 @@ public final class InstanceManager {
     } else {
       NicSpecs.validate(spec.getPrimaryNic(), "spec.primary_nic", v);
     }
-    if (spec.getLabelsCount() > 64) {
-      v.add("spec.labels", "at most 64 labels");
+    if (spec.getLabelsCount() > MAX_LABELS) {
+      v.add("spec.labels", "at most " + MAX_LABELS + " labels, got " + spec.getLabelsCount());
+    } else {
+      spec.getLabelsMap().forEach((k, value) -> {
+        if (k.isEmpty() || k.length() > MAX_LABEL_KEY) {
+          v.add("spec.labels", "keys are 1.." + MAX_LABEL_KEY + " characters, got one of " + k.length());
+        } else {
+          v.text("spec.labels[" + k + "]", value, MAX_LABEL_VALUE);
+        }
+      });
     }
   }
 
@@ -276,16 +295,30 @@ public final class InstanceManager {
     });
   }
 
-  /** Stops the host, detaches everything and scrubs the instance; returns the id scrubbed, or empty. */
-  public String deprovision(boolean allowMissing) {
+  /**
+   * Stops the host, detaches everything and scrubs the named instance; returns the id scrubbed, or empty when it was
+   * missing and that is allowed. Another instance is never touched.
+   */
+  public String deprovision(String instanceId, long generation, boolean allowMissing) {
+    Violations v = new Violations();
+    v.id("instance_id", instanceId, 64);
+    v.throwIfAny();
     return state.apply((cur, change, tx) -> {
-      if (cur.instance().isEmpty()) {
+      Optional<Instance> served = cur.instance().map(InstanceRecord::getInstance);
+      if (served.isEmpty() || !served.get().getInstanceId().equals(instanceId)) {
         if (allowMissing) {
           return new StateHolder.Outcome<>(cur, "");
         }
-        throw DomainException.notFound("no instance is provisioned");
+        throw served.isEmpty()
+            ? DomainException.notFound(ResourceKind.INSTANCE, instanceId, "instance " + instanceId
+                + " is not provisioned; no instance is")
+            : DomainException.notFound(Reason.INSTANCE_NOT_SERVED, "instance " + instanceId + " is not provisioned;"
+                + " this card serves instance " + served.get().getInstanceId(), "resource_type",
+                ResourceKind.INSTANCE.key(), "resource_id", instanceId, "served_instance_id",
+                served.get().getInstanceId(), "generation", Long.toUnsignedString(served.get().getGeneration()));
       }
-      String id = cur.instance().get().getInstance().getInstanceId();
+      checkGeneration(served.get(), generation);
+      String id = instanceId;
       change.delete(ResourceKind.INSTANCE, id);
       DesiredState next = cur.withInstance(Optional.empty());
       for (String volumeId : cur.volumes().keySet()) {
@@ -317,7 +350,7 @@ public final class InstanceManager {
 
   private static void checkGeneration(Instance inst, long generation) {
     if (generation != 0 && generation != inst.getGeneration()) {
-      throw DomainException.stale("instance " + inst.getInstanceId(), generation, inst.getGeneration());
+      throw DomainException.stale(ResourceKind.INSTANCE, inst.getInstanceId(), generation, inst.getGeneration());
     }
   }
 }

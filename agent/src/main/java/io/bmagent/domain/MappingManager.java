@@ -7,12 +7,16 @@ import io.bmagent.net.MacAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The overlay location table: bulk upserts and deletes, and paged reads. */
 public final class MappingManager {
 
   static final int MAX_PER_CALL = 200_000;
+  /** Gateways per call and in the table: one per VNI the host reaches, and all of them fit on a list's first page. */
+  static final int MAX_GATEWAYS = 4096;
 
   /** One page of the table. */
   public record Page(List<VpcMapping> mappings, List<VpcGateway> gateways, String nextToken, long version) {}
@@ -33,6 +37,12 @@ public final class MappingManager {
     if (entries.size() > MAX_PER_CALL) {
       throw DomainException.invalid("mappings", "at most " + MAX_PER_CALL + " entries per call, got " + entries.size());
     }
+    if (gateways.size() > MAX_GATEWAYS) {
+      throw DomainException.invalid("gateways", "at most " + MAX_GATEWAYS + " per call, got " + gateways.size());
+    }
+    if (entries.isEmpty() && gateways.isEmpty()) {
+      return state.mappings().version();
+    }
     Violations v = new Violations();
     List<VpcMapping> ms = new ArrayList<>(entries.size());
     for (int i = 0; i < entries.size() && v.isEmpty(); i++) {
@@ -49,12 +59,23 @@ public final class MappingManager {
       }
     }
     v.throwIfAny();
+    duplicates(ms.stream().map(VpcMapping::key).toList(), "mappings", v);
+    duplicates(gs.stream().map(VpcGateway::vni).toList(), "gateways", v);
+    v.throwIfAny();
     return state.apply((cur, change, tx) -> {
       MappingTable table = state.mappings();
+      long newGateways = gs.stream().filter(g -> !table.hasGateway(g.vni())).count();
+      if (table.gatewayCount() + newGateways > MAX_GATEWAYS) {
+        throw DomainException.exhausted(Reason.CAPACITY, "the overlay table holds gateways of at most "
+            + MAX_GATEWAYS + " VNIs; it has " + table.gatewayCount() + " and the request adds " + newGateways,
+            DomainException.CAPACITY_RETRY, "resource_type", "vpc_gateway", "limit", String.valueOf(MAX_GATEWAYS));
+      }
       long added = ms.stream().filter(m -> !table.contains(m.key())).count();
       if (table.size() + added > capacity) {
-        throw DomainException.exhausted("the overlay table holds at most " + capacity + " entries; it has "
-            + table.size() + " and the request adds " + added);
+        throw DomainException.exhausted(Reason.CAPACITY, "the overlay table holds at most " + capacity
+            + " entries; it has " + table.size() + " and the request adds " + added, DomainException.CAPACITY_RETRY,
+            "resource_type", ResourceKind.VPC_MAPPINGS.key(), "limit", String.valueOf(capacity),
+            "current", String.valueOf(table.size()));
       }
       long version = table.version() + 1;
       tx.upsertMappings(ms);
@@ -83,6 +104,11 @@ public final class MappingManager {
       }
     }
     v.throwIfAny();
+    duplicates(ks, "keys", v);
+    v.throwIfAny();
+    if (ks.isEmpty()) {
+      return new long[] {0, state.mappings().version()};
+    }
     return state.apply((cur, change, tx) -> {
       MappingTable table = state.mappings();
       List<VpcMapping.Key> present = ks.stream().filter(table::contains).toList();
@@ -120,6 +146,22 @@ public final class MappingManager {
           (last.vni() + "/" + last.ip()).getBytes(StandardCharsets.US_ASCII));
     }
     return new Page(page, after == null ? table.gateways() : List.of(), next, table.version());
+  }
+
+  /**
+   * One batch names each key once: with two entries for the same key, which one wins would depend on the order the
+   * card applies them in, and the count of upserted entries would be wrong. Names the first few pairs.
+   */
+  private static <K> void duplicates(List<K> keys, String field, Violations v) {
+    Map<K, Integer> first = new HashMap<>();
+    int named = 0;
+    for (int i = 0; i < keys.size() && named < 10; i++) {
+      Integer earlier = first.putIfAbsent(keys.get(i), i);
+      if (earlier != null) {
+        v.add(field + "[" + i + "]", "same key as " + field + "[" + earlier + "]");
+        named++;
+      }
+    }
   }
 
   private static VpcMapping.Key decode(String token) {

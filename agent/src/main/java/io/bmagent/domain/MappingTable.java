@@ -59,6 +59,14 @@ public final class MappingTable {
     return Map.copyOf(entries);
   }
 
+  boolean hasGateway(int vni) {
+    return gateways.containsKey(vni);
+  }
+
+  int gatewayCount() {
+    return gateways.size();
+  }
+
   public List<VpcGateway> gateways() {
     List<VpcGateway> out = new ArrayList<>(gateways.values());
     out.sort(Comparator.comparingInt(VpcGateway::vni));

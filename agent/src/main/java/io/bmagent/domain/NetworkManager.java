@@ -25,8 +25,10 @@ public final class NetworkManager {
   }
 
   public NetworkInterface getNic(String nicId) {
+    Violations.requireId("nic_id", nicId, NicSpecs.MAX_ID);
     return state.current().nic().filter(n -> n.getSpec().getNicId().equals(nicId))
-        .orElseThrow(() -> DomainException.notFound("network interface " + nicId + " does not exist"));
+        .orElseThrow(() -> DomainException.notFound(ResourceKind.NETWORK_INTERFACE, nicId,
+            "network interface " + nicId + " does not exist"));
   }
 
   public NetworkInterface createNic(NetworkInterfaceSpec requested) {
@@ -41,7 +43,8 @@ public final class NetworkManager {
           return new StateHolder.Outcome<>(cur, existing);
         }
         if (existing.getSpec().getNicId().equals(spec.getNicId())) {
-          throw DomainException.alreadyExists("network interface " + spec.getNicId() + " exists with a different spec");
+          throw DomainException.specMismatch(ResourceKind.NETWORK_INTERFACE, spec.getNicId(), existing.getGeneration(),
+              "network interface " + spec.getNicId() + " exists with a different spec");
         }
         throw DomainException.limit(Limit.SINGLE_NIC_ONLY, "the host has network interface "
             + existing.getSpec().getNicId() + " already; one NIC only");
@@ -63,9 +66,11 @@ public final class NetworkManager {
     v.throwIfAny();
     return state.apply((cur, change, tx) -> {
       NetworkInterface existing = cur.nic().filter(n -> n.getSpec().getNicId().equals(spec.getNicId()))
-          .orElseThrow(() -> DomainException.notFound("network interface " + spec.getNicId() + " does not exist"));
+          .orElseThrow(() -> DomainException.notFound(ResourceKind.NETWORK_INTERFACE, spec.getNicId(),
+              "network interface " + spec.getNicId() + " does not exist"));
       if (existing.getGeneration() != generation) {
-        throw DomainException.stale("network interface " + spec.getNicId(), generation, existing.getGeneration());
+        throw DomainException.stale(ResourceKind.NETWORK_INTERFACE, spec.getNicId(), generation,
+            existing.getGeneration());
       }
       String fixed = NicSpecs.immutableChange(existing.getSpec(), spec);
       if (fixed != null) {
@@ -92,13 +97,15 @@ public final class NetworkManager {
   }
 
   public void deleteNic(String nicId, boolean allowMissing) {
+    Violations.requireId("nic_id", nicId, NicSpecs.MAX_ID);
     state.apply((cur, change, tx) -> {
       Optional<NetworkInterface> nic = cur.nic().filter(n -> n.getSpec().getNicId().equals(nicId));
       if (nic.isEmpty()) {
         if (allowMissing) {
           return new StateHolder.Outcome<>(cur, null);
         }
-        throw DomainException.notFound("network interface " + nicId + " does not exist");
+        throw DomainException.notFound(ResourceKind.NETWORK_INTERFACE, nicId,
+            "network interface " + nicId + " does not exist");
       }
       if (cur.instance().isPresent()) {
         throw DomainException.limit(Limit.RESOURCE_IN_USE, "network interface " + nicId
@@ -124,7 +131,7 @@ public final class NetworkManager {
       SecurityGroup existing = cur.securityGroups().get(id);
       long gen = existing == null ? 0 : existing.getGeneration();
       if (group.getGeneration() != 0 && group.getGeneration() != gen) {
-        throw DomainException.stale("security group " + id, group.getGeneration(), gen);
+        throw DomainException.stale(ResourceKind.SECURITY_GROUP, id, group.getGeneration(), gen);
       }
       SecurityGroup next = group.toBuilder().setGeneration(gen + 1).build();
       if (existing != null && existing.toBuilder().clearGeneration().build()
@@ -138,12 +145,13 @@ public final class NetworkManager {
   }
 
   public void deleteSecurityGroup(String id, boolean allowMissing) {
+    Violations.requireId("security_group_id", id, NicSpecs.MAX_ID);
     state.apply((cur, change, tx) -> {
       if (!cur.securityGroups().containsKey(id)) {
         if (allowMissing) {
           return new StateHolder.Outcome<>(cur, null);
         }
-        throw DomainException.notFound("security group " + id + " does not exist");
+        throw DomainException.notFound(ResourceKind.SECURITY_GROUP, id, "security group " + id + " does not exist");
       }
       if (cur.nic().isPresent() && cur.nic().get().getSpec().getSecurityGroupIdsList().contains(id)) {
         throw DomainException.limit(Limit.RESOURCE_IN_USE,
@@ -167,7 +175,7 @@ public final class NetworkManager {
       NetworkAcl existing = cur.acls().get(id);
       long gen = existing == null ? 0 : existing.getGeneration();
       if (acl.getGeneration() != 0 && acl.getGeneration() != gen) {
-        throw DomainException.stale("network ACL " + id, acl.getGeneration(), gen);
+        throw DomainException.stale(ResourceKind.NETWORK_ACL, id, acl.getGeneration(), gen);
       }
       if (existing != null && existing.getEntriesList().equals(acl.getEntriesList())) {
         return new StateHolder.Outcome<>(cur, existing);
@@ -180,12 +188,13 @@ public final class NetworkManager {
   }
 
   public void deleteAcl(String id, boolean allowMissing) {
+    Violations.requireId("acl_id", id, NicSpecs.MAX_ID);
     state.apply((cur, change, tx) -> {
       if (!cur.acls().containsKey(id)) {
         if (allowMissing) {
           return new StateHolder.Outcome<>(cur, null);
         }
-        throw DomainException.notFound("network ACL " + id + " does not exist");
+        throw DomainException.notFound(ResourceKind.NETWORK_ACL, id, "network ACL " + id + " does not exist");
       }
       if (cur.nic().isPresent() && cur.nic().get().getSpec().getAclId().equals(id)) {
         throw DomainException.limit(Limit.RESOURCE_IN_USE,
@@ -196,7 +205,11 @@ public final class NetworkManager {
     });
   }
 
-  public ElasticIpAssociation associateElasticIp(String nicId, String publicIp) {
+  /**
+   * Associates the address; idempotent with the same one. Replacing another address needs that association's
+   * generation, so that two control-plane workers cannot silently take the NIC's public address from each other.
+   */
+  public ElasticIpAssociation associateElasticIp(String nicId, String publicIp, long generation) {
     Violations v = new Violations();
     v.id("nic_id", nicId, 64);
     Ipv4Address ip = v.ipv4("public_ip", publicIp);
@@ -210,6 +223,17 @@ public final class NetworkManager {
       if (existing.isPresent() && existing.get().getPublicIp().equals(ip.toString())) {
         return new StateHolder.Outcome<>(cur, existing.get());
       }
+      long current = existing.map(ElasticIpAssociation::getGeneration).orElse(0L);
+      if (existing.isPresent() && generation == 0) {
+        throw DomainException.alreadyExists(Reason.ELASTIC_IP_ASSOCIATED, "network interface " + nicId
+            + " has elastic IP " + existing.get().getPublicIp() + "; pass its generation " + Long.toUnsignedString(
+            current) + " to replace it, or disassociate it first", "resource_type", ResourceKind.ELASTIC_IP.key(),
+            "resource_id", nicId, "public_ip", existing.get().getPublicIp(), "generation",
+            Long.toUnsignedString(current));
+      }
+      if (generation != 0 && generation != current) {
+        throw DomainException.stale(ResourceKind.ELASTIC_IP, nicId, generation, current);
+      }
       long gen = existing.map(ElasticIpAssociation::getGeneration).orElse(0L) + 1;
       ElasticIpAssociation eip = ElasticIpAssociation.newBuilder().setNicId(nicId).setPublicIp(ip.toString())
           .setGeneration(gen).build();
@@ -220,12 +244,14 @@ public final class NetworkManager {
   }
 
   public void disassociateElasticIp(String nicId, boolean allowMissing) {
+    Violations.requireId("nic_id", nicId, NicSpecs.MAX_ID);
     state.apply((cur, change, tx) -> {
       if (cur.elasticIp().isEmpty() || !cur.elasticIp().get().getNicId().equals(nicId)) {
         if (allowMissing) {
           return new StateHolder.Outcome<>(cur, null);
         }
-        throw DomainException.notFound("network interface " + nicId + " has no elastic IP");
+        throw DomainException.notFound(ResourceKind.ELASTIC_IP, nicId,
+            "network interface " + nicId + " has no elastic IP");
       }
       change.delete(ResourceKind.ELASTIC_IP, nicId);
       return new StateHolder.Outcome<>(cur.withElasticIp(Optional.empty()), null);
@@ -234,18 +260,21 @@ public final class NetworkManager {
 
   private static NetworkInterface getNicIn(DesiredState cur, String nicId) {
     return cur.nic().filter(n -> n.getSpec().getNicId().equals(nicId))
-        .orElseThrow(() -> DomainException.notFound("network interface " + nicId + " does not exist"));
+        .orElseThrow(() -> DomainException.notFound(ResourceKind.NETWORK_INTERFACE, nicId,
+            "network interface " + nicId + " does not exist"));
   }
 
   /** The security groups and ACL a NIC names must exist. */
   static void checkReferences(DesiredState cur, NetworkInterfaceSpec spec) {
     for (String sg : spec.getSecurityGroupIdsList()) {
       if (!cur.securityGroups().containsKey(sg)) {
-        throw DomainException.notFound("security group " + sg + " does not exist; put it first");
+        throw DomainException.notFound(ResourceKind.SECURITY_GROUP, sg,
+            "security group " + sg + " does not exist; put it first");
       }
     }
     if (!spec.getAclId().isEmpty() && !cur.acls().containsKey(spec.getAclId())) {
-      throw DomainException.notFound("network ACL " + spec.getAclId() + " does not exist; put it first");
+      throw DomainException.notFound(ResourceKind.NETWORK_ACL, spec.getAclId(),
+          "network ACL " + spec.getAclId() + " does not exist; put it first");
     }
   }
 }

@@ -9,7 +9,9 @@ import java.util.Set;
 /** Validation of the primary NIC's spec. */
 final class NicSpecs {
 
+  static final int MAX_ID = 64;
   static final int MAX_SECURITY_GROUPS = 5;
+  static final int MAX_DNS_SERVERS = 4;
 
   private NicSpecs() {}
 
@@ -52,7 +54,10 @@ final class NicSpecs {
     if (!s.getAclId().isEmpty()) {
       v.id(f + ".acl_id", s.getAclId(), 64);
     }
-    for (int i = 0; i < s.getDnsServersCount(); i++) {
+    if (s.getDnsServersCount() > MAX_DNS_SERVERS) {
+      v.add(f + ".dns_servers", "at most " + MAX_DNS_SERVERS + " servers, got " + s.getDnsServersCount());
+    }
+    for (int i = 0; i < s.getDnsServersCount() && i < MAX_DNS_SERVERS; i++) {
       v.ipv4(f + ".dns_servers[" + i + "]", s.getDnsServers(i));
     }
   }

@@ -16,11 +16,13 @@ final class PolicySpecs {
 
   static final int MAX_RULES = 1000;
   static final int MAX_ACL_ENTRIES = 200;
+  static final int MAX_DESCRIPTION = 256;
 
   private PolicySpecs() {}
 
   static void validate(SecurityGroup g, Violations v) {
     v.id("security_group.security_group_id", g.getSecurityGroupId(), 64);
+    v.text("security_group.description", g.getDescription(), MAX_DESCRIPTION);
     if (g.getRulesCount() > MAX_RULES) {
       v.add("security_group.rules", "at most " + MAX_RULES + " rules, got " + g.getRulesCount());
       return;
@@ -30,9 +32,7 @@ final class PolicySpecs {
       String f = "security_group.rules[" + i + "]";
       direction(f, r.getDirection(), v);
       match(f, r.getProtocol(), r.hasPorts(), r.getPorts(), r.getRemoteCidr(), v);
-      if (r.getDescription().length() > 256) {
-        v.add(f + ".description", "at most 256 characters");
-      }
+      v.text(f + ".description", r.getDescription(), MAX_DESCRIPTION);
     }
   }
 

@@ -34,7 +34,8 @@ final class Requests {
     tx.expireRequests(now - RETENTION_MS);
     Optional<String> earlier = tx.claimRequest(requestId, fingerprint, now);
     if (earlier.isPresent() && !earlier.get().equals(fingerprint)) {
-      throw DomainException.alreadyExists("request id " + requestId + " was used for a different request");
+      throw DomainException.alreadyExists(Reason.REQUEST_ID_REUSED,
+          "request id " + requestId + " was used for a different request", "request_id", requestId);
     }
     return earlier.isPresent();
   }

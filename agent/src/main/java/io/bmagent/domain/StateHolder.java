@@ -123,8 +123,8 @@ public final class StateHolder {
       } catch (StoreException e) {
         if (e.diskFull()) {
           // Not UNAVAILABLE: the agent is up and reads work; the change waits for an operator to free space.
-          throw DomainException.exhausted("the agent's state disk is full; the change was not made: "
-              + e.getMessage());
+          throw DomainException.exhausted(Reason.STATE_DISK_FULL, "the agent's state disk is full; the change was"
+              + " not made: " + e.getMessage(), null);
         }
         throw DomainException.unavailable("the agent cannot commit to its state store: " + e.getMessage());
       }

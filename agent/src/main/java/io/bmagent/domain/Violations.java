@@ -28,11 +28,34 @@ final class Violations {
     }
   }
 
+  /** Refuses at once a request whose only id is empty or malformed: an empty id is a bug, not a missing resource. */
+  static void requireId(String field, String value, int maxLength) {
+    Violations v = new Violations();
+    v.id(field, value, maxLength);
+    v.throwIfAny();
+  }
+
   void id(String field, String value, int maxLength) {
     if (value.isEmpty()) {
       add(field, "is required");
     } else if (value.length() > maxLength || !ID.matcher(value).matches()) {
       add(field, "must be 1.." + maxLength + " characters of [A-Za-z0-9._-], got '" + value + "'");
+    }
+  }
+
+  /** Free text: at most {@code max} characters (UTF-16 code units, as protobuf-java counts them). */
+  void text(String field, String value, int max) {
+    if (value.length() > max) {
+      add(field, "at most " + max + " characters, got " + value.length());
+    }
+  }
+
+  /** Text that must be there: 1..{@code max} characters. */
+  void required(String field, String value, int max) {
+    if (value.isEmpty()) {
+      add(field, "is required");
+    } else {
+      text(field, value, max);
     }
   }
 

@@ -27,9 +27,10 @@ public final class VolumeManager {
   }
 
   public Volume get(String volumeId) {
+    Violations.requireId("volume_id", volumeId, VolumeSpecs.MAX_ID);
     Volume v = state.current().volumes().get(volumeId);
     if (v == null) {
-      throw DomainException.notFound("volume " + volumeId + " is not attached");
+      throw DomainException.notFound(ResourceKind.VOLUME, volumeId, "volume " + volumeId + " is not attached");
     }
     return v;
   }
@@ -62,11 +63,14 @@ public final class VolumeManager {
         if (existing.getSpec().equals(spec)) {
           return new StateHolder.Outcome<>(cur, existing);
         }
-        throw DomainException.alreadyExists("volume " + spec.getVolumeId() + " is attached with a different spec");
+        throw DomainException.specMismatch(ResourceKind.VOLUME, spec.getVolumeId(), existing.getGeneration(),
+            "volume " + spec.getVolumeId() + " is attached with a different spec");
       }
       requireStopped("attach volume " + spec.getVolumeId());
       if (cur.volumes().size() >= card.limits().maxVolumes()) {
-        throw DomainException.exhausted("the card holds at most " + card.limits().maxVolumes() + " volumes");
+        throw DomainException.exhausted(Reason.CAPACITY, "the card holds at most " + card.limits().maxVolumes()
+            + " volumes", DomainException.CAPACITY_RETRY, "resource_type", ResourceKind.VOLUME.key(),
+            "limit", String.valueOf(card.limits().maxVolumes()));
       }
       Volume volume = Volume.newBuilder().setSpec(spec).setGeneration(1).build();
       change.put(ResourceKind.VOLUME, spec.getVolumeId(), 1, volume, SpecChange.Type.CREATED);
@@ -75,16 +79,17 @@ public final class VolumeManager {
   }
 
   public void detach(String volumeId, boolean allowMissing, long generation) {
+    Violations.requireId("volume_id", volumeId, VolumeSpecs.MAX_ID);
     state.apply((cur, change, tx) -> {
       Volume existing = cur.volumes().get(volumeId);
       if (existing == null) {
         if (allowMissing) {
           return new StateHolder.Outcome<>(cur, null);
         }
-        throw DomainException.notFound("volume " + volumeId + " is not attached");
+        throw DomainException.notFound(ResourceKind.VOLUME, volumeId, "volume " + volumeId + " is not attached");
       }
       if (generation != 0 && generation != existing.getGeneration()) {
-        throw DomainException.stale("volume " + volumeId, generation, existing.getGeneration());
+        throw DomainException.stale(ResourceKind.VOLUME, volumeId, generation, existing.getGeneration());
       }
       if (existing.getSpec().getRole() == VolumeRole.VOLUME_ROLE_BOOT) {
         throw DomainException.limit(Limit.INVALID_STATE, "volume " + volumeId
@@ -133,6 +138,15 @@ public final class VolumeManager {
     if (required && volumeIds.isEmpty()) {
       throw DomainException.invalid("volume_ids", "name at least one volume");
     }
+    if (volumeIds.size() > card.limits().maxVolumes()) {
+      throw DomainException.invalid("volume_ids", "at most " + card.limits().maxVolumes() + " volumes (the card's"
+          + " limit), got " + volumeIds.size());
+    }
+    Violations v = new Violations();
+    for (int i = 0; i < volumeIds.size(); i++) {
+      v.id("volume_ids[" + i + "]", volumeIds.get(i), VolumeSpecs.MAX_ID);
+    }
+    v.throwIfAny();
     LinkedHashSet<String> ids = new LinkedHashSet<>(volumeIds);
     if (ids.size() != volumeIds.size()) {
       throw DomainException.invalid("volume_ids", "names a volume twice");
@@ -140,7 +154,7 @@ public final class VolumeManager {
     InstanceManager.provisioned(state.current());
     for (String id : ids) {
       if (!state.current().volumes().containsKey(id)) {
-        throw DomainException.notFound("volume " + id + " is not attached");
+        throw DomainException.notFound(ResourceKind.VOLUME, id, "volume " + id + " is not attached");
       }
     }
     return List.copyOf(ids);

@@ -12,13 +12,14 @@ import java.util.regex.Pattern;
 final class VolumeSpecs {
 
   /** NVMe Base 2.0, 4.5: "nqn." date "." reversed domain [":" anything], at most 223 bytes. */
+  static final int MAX_ID = 20;
   private static final Pattern NQN = Pattern.compile("nqn\\.\\d{4}-\\d{2}\\.[A-Za-z0-9.-]+(:.+)?");
   private static final long MAX_SIZE = 64L << 40;
 
   private VolumeSpecs() {}
 
   static void validate(VolumeSpec s, String f, CardInfo card, Violations v) {
-    v.id(f + ".volume_id", s.getVolumeId(), 20);
+    v.id(f + ".volume_id", s.getVolumeId(), MAX_ID);
     if (s.getRole() == VolumeRole.UNRECOGNIZED) {
       v.add(f + ".role", "unknown role");
     }
@@ -53,9 +54,7 @@ final class VolumeSpecs {
     } else if (!card.transports().contains(transport)) {
       v.add(f + ".transport", transport + " is not supported by the " + card.driverName() + " card");
     }
-    if (t.getAddress().isEmpty() || t.getAddress().length() > 255) {
-      v.add(f + ".address", "is required");
-    }
+    v.required(f + ".address", t.getAddress(), 255);
     int port = parsePort(t.getServiceId());
     if (port < 1) {
       v.add(f + ".service_id", "must be a port number 1..65535, got '" + t.getServiceId() + "'");
@@ -66,7 +65,9 @@ final class VolumeSpecs {
       v.add(f + ".namespace_id", "must be 1..4294967294");
     }
     if (!t.getDhchapSecret().isEmpty()) {
-      if (!t.getDhchapSecret().startsWith("DHHC-1:")) {
+      if (t.getDhchapSecret().length() > 512) {
+        v.add(f + ".dhchap_secret", "at most 512 characters");
+      } else if (!t.getDhchapSecret().startsWith("DHHC-1:")) {
         v.add(f + ".dhchap_secret", "must be in the DHHC-1 representation");
       } else if (!card.features().contains("dhchap")) {
         v.add(f + ".dhchap_secret", "DH-HMAC-CHAP is not supported by the " + card.driverName() + " card");

@@ -10,6 +10,8 @@ import io.bmagent.card.Card;
 import io.bmagent.card.soft.SoftCardProvider;
 import io.bmagent.daemon.Agent;
 import io.bmagent.daemon.AgentConfig;
+import io.bmagent.daemon.StartupFailure;
+import io.bmagent.daemon.StateDirectory;
 import io.bmagent.daemon.security.ListenerSecurity;
 import io.bmagent.lab.target.NvmeTcpTarget;
 import io.bmagent.lab.target.Subsystem;
@@ -60,6 +62,8 @@ public final class LabCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // A lab already running in this directory keeps it: this run would delete its state under it.
+    StateDirectory lock = StateDirectory.acquire(dir, "--dir");
     // Each run is a fresh delivery: an earlier run's instance names a target port that is gone now.
     deleteTree(dir.resolve("state"));
     deleteTree(dir.resolve("target"));
@@ -78,8 +82,17 @@ public final class LabCommand implements Callable<Integer> {
     if (host != null) {
       cardOptions.put("host-netns", host.name());
     }
-    Card card = new SoftCardProvider().open(cardOptions);
-    step(t0, "soft card open (underlay 127.0.0.2:4789, host port "
+    Card card;
+    try {
+      card = new SoftCardProvider().open(cardOptions);
+    } catch (RuntimeException e) {
+      target.close();
+      if (host != null) {
+        host.close();
+      }
+      throw StartupFailure.card("soft", e, "give bm-agent lab another --underlay-port");
+    }
+    step(t0, "soft card open (underlay 127.0.0.2:" + underlayPort + ", host port "
         + (host == null ? "unplugged: not root" : "TAP in namespace " + host.name()) + ")");
     int colon = listen.lastIndexOf(':');
     AgentConfig config = new AgentConfig(dir.resolve("state"),
@@ -99,13 +112,17 @@ public final class LabCommand implements Callable<Integer> {
       }
       if (!exitAfterDelivery) {
         System.out.println("serving until interrupted (Ctrl-C): gRPC on 127.0.0.1:" + agent.port());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(channel, agent, target, host)));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          shutdown(channel, agent, target, host);
+          lock.close();
+        }));
         agent.awaitTermination();
         return 0;
       }
     } finally {
       if (exitAfterDelivery) {
         shutdown(channel, agent, target, host);
+        lock.close();
       }
     }
     return 0;

@@ -73,8 +73,14 @@ final class HostStep {
     }
   }
 
-  /** Powers up or resets as desired; {@code devicesReady} says whether storage and network are in place. */
-  void up(DesiredState desired, boolean devicesReady) {
+  /** A device of the instance that cannot converge: which, and the card's reason and message. */
+  record Failure(String device, String reason, String message) {}
+
+  /**
+   * Powers up or resets as desired; {@code devicesReady} says whether storage and network are in place, and
+   * {@code failed} names a device that failed for good, which makes the instance FAILED instead of pending.
+   */
+  void up(DesiredState desired, boolean devicesReady, Optional<Failure> failed) {
     if (desired.instance().isEmpty()) {
       return;
     }
@@ -84,6 +90,11 @@ final class HostStep {
     }
     InstanceRecord rec = desired.instance().get();
     Instance inst = rec.getInstance();
+    if (power == PowerState.OFF && !devicesReady && failed.isPresent()) {
+      Failure f = failed.get();
+      status(rec, "FAILED", false, f.reason(), f.device() + " failed: " + f.message());
+      return;
+    }
     if (inst.getDesiredPower() != DesiredPower.DESIRED_POWER_ON) {
       if (power == PowerState.OFF && !devicesReady) {
         status(rec, "PROVISIONING", false, "DEVICES_PENDING", "devices are being put in place");

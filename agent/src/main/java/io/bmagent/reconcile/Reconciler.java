@@ -11,11 +11,13 @@ import io.bmagent.domain.SpecChange;
 import io.bmagent.domain.StateHolder;
 import io.bmagent.events.EventLog;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -214,7 +216,7 @@ public final class Reconciler implements AutoCloseable {
           case NETWORK -> network.run(desired, failures.getOrDefault(t, 0));
           case POLICY -> policy.run(desired, failures.getOrDefault(t, 0));
           case MAPPINGS -> mappings.run(state.mappings(), force);
-          case HOST_UP -> host.up(desired, devicesReady && ready(desired));
+          case HOST_UP -> host.up(desired, devicesReady && ready(desired), terminalFailure(desired));
         }
         failures.remove(t);
       } catch (CardException e) {
@@ -231,6 +233,30 @@ public final class Reconciler implements AutoCloseable {
     if (!firstPass.isDone()) {
       firstPass.complete(null);
     }
+  }
+
+  /**
+   * A device of the instance that failed for good (the card refused it as specified, e.g. a block size the target
+   * does not have): the instance cannot converge either until the spec changes, and says why instead of waiting.
+   * The boot volume is looked at first.
+   */
+  private Optional<HostStep.Failure> terminalFailure(DesiredState desired) {
+    List<String> volumes = new ArrayList<>(desired.volumes().keySet());
+    desired.instance().ifPresent(r -> {
+      String boot = r.getInstance().getSpec().getBootDisk().getCloudVolume().getVolumeId();
+      if (volumes.remove(boot)) {
+        volumes.add(0, boot);
+      }
+    });
+    for (String id : volumes) {
+      Optional<Status> s = book.get(StorageStep.TYPE, id);
+      if (s.isPresent() && s.get().phase().equals("FAILED")) {
+        return Optional.of(new HostStep.Failure("volume " + id, s.get().reason(), s.get().message()));
+      }
+    }
+    return desired.nic().flatMap(n -> book.get(NetworkStep.TYPE, n.getSpec().getNicId())
+        .filter(s -> s.phase().equals("FAILED"))
+        .map(s -> new HostStep.Failure("network interface " + n.getSpec().getNicId(), s.reason(), s.message())));
   }
 
   private boolean ready(DesiredState desired) {

@@ -192,14 +192,23 @@ class InstanceApiTest {
   void deprovisionStopsDetachesAndScrubs() {
     f.instances.provisionInstance(Specs.provision(true));
     f.awaitPhase(InstancePhase.INSTANCE_PHASE_RUNNING);
-    assertEquals("i-1", f.instances.deprovisionInstance(DeprovisionInstanceRequest.getDefaultInstance())
-        .getInstanceId());
+    assertInvalid(List.of("instance_id"), () -> f.instances.deprovisionInstance(
+        DeprovisionInstanceRequest.getDefaultInstance()));
+    assertEquals(Status.Code.NOT_FOUND, code(() -> f.instances.deprovisionInstance(
+        DeprovisionInstanceRequest.newBuilder().setInstanceId("i-other").build())));
+    assertEquals("", f.instances.deprovisionInstance(DeprovisionInstanceRequest.newBuilder()
+        .setInstanceId("i-other").setAllowMissing(true).build()).getInstanceId());
+    assertEquals(Status.Code.ABORTED, code(() -> f.instances.deprovisionInstance(
+        DeprovisionInstanceRequest.newBuilder().setInstanceId("i-1").setGeneration(99).build())));
+    assertTrue(card.power() == io.bmagent.card.PowerState.ON, "a refused deprovision left the host alone");
+    assertEquals("i-1", f.instances.deprovisionInstance(DeprovisionInstanceRequest.newBuilder().setInstanceId("i-1")
+        .build()).getInstanceId());
     AgentFixture.awaitTrue(() -> card.storage().list().isEmpty() && card.network().port().isEmpty(),
         "devices and port removed");
     assertEquals(io.bmagent.card.PowerState.OFF, card.power());
     assertEquals(Status.Code.NOT_FOUND, code(() -> f.instances.deprovisionInstance(
-        DeprovisionInstanceRequest.getDefaultInstance())));
-    assertEquals("", f.instances.deprovisionInstance(DeprovisionInstanceRequest.newBuilder().setAllowMissing(true)
-        .build()).getInstanceId());
+        DeprovisionInstanceRequest.newBuilder().setInstanceId("i-1").build())));
+    assertEquals("", f.instances.deprovisionInstance(DeprovisionInstanceRequest.newBuilder().setInstanceId("i-1")
+        .setAllowMissing(true).build()).getInstanceId());
   }
 }

@@ -68,9 +68,10 @@ class BmctlInstanceTest {
         .json(Instance.newBuilder()).build();
     assertEquals("storage", updated.getSpec().getLabelsOrThrow("team"));
 
-    assertTrue(bmctl("instance", "deprovision").expect(0).out().contains("deprovisioned i-1"));
+    bmctl("instance", "deprovision", "i-2").expect(ExitCodes.NOT_FOUND);
+    assertTrue(bmctl("instance", "deprovision", "i-1").expect(0).out().contains("deprovisioned i-1"));
     AgentFixture.awaitTrue(() -> bmctl("instance", "get").code() == ExitCodes.NOT_FOUND, "instance gone");
-    bmctl("instance", "deprovision", "--allow-missing").expect(0);
+    bmctl("instance", "deprovision", "i-1", "--allow-missing").expect(0);
   }
 
   @Test

@@ -1,13 +1,15 @@
 package io.bmagent.daemon.security;
 
+import io.bmagent.api.Errors;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -40,8 +42,10 @@ public final class RateLimitInterceptor implements ServerInterceptor {
       ServerCallHandler<Q, R> next) {
     String peer = peer(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
     if (!bucket(peer).tryTake()) {
-      call.close(Status.RESOURCE_EXHAUSTED.withDescription("rate limit of " + limit.perSecond() + " calls/s (burst "
-          + limit.burst() + ") exceeded by " + peer + "; retry with backoff"), new Metadata());
+      StatusRuntimeException refusal = Errors.rateLimited(peer, "rate limit of " + limit.perSecond()
+          + " calls/s (burst " + limit.burst() + ") exceeded by " + peer + "; retry with backoff",
+          Duration.ofNanos((long) Math.ceil(1e9 / limit.perSecond())));
+      call.close(refusal.getStatus(), refusal.getTrailers());
       return new ServerCall.Listener<>() { };
     }
     return next.startCall(call, headers);
