@@ -54,6 +54,10 @@ public final class NvmeTcpTarget implements AutoCloseable {
     listeners.add(listener);
   }
 
+  void event(TargetEvent e) {
+    emit(e);
+  }
+
   private void emit(TargetEvent e) {
     listeners.forEach(l -> l.accept(e));
   }

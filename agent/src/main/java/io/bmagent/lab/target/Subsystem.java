@@ -145,7 +145,7 @@ public final class Subsystem {
   }
 
   void event(TargetEvent.Kind kind, int cntlid, int qid) {
-    events.accept(new TargetEvent(kind, cntlid, qid));
+    events.accept(new TargetEvent(kind, cntlid, qid, 0));
   }
 
   TargetOptions options() {

@@ -111,6 +111,8 @@ final class TargetConnection extends ChannelInboundHandlerAdapter {
       terminate(ctx, TermReqPdu.FES_INVALID_HEADER_FIELD, 10);
       return;
     }
+    target.event(new TargetEvent(TargetEvent.Kind.IC_REQ, -1, -1,
+        (r.headerDigest() ? TargetEvent.HDGST : 0) | (r.dataDigest() ? TargetEvent.DDGST : 0)));
     boolean hd = r.headerDigest() && options.digestsAllowed;
     boolean dd = r.dataDigest() && options.digestsAllowed;
     ctx.writeAndFlush(new IcRespPdu(0, 0, hd, dd, options.maxH2cData));

@@ -185,8 +185,9 @@ final class Association {
         int maxTransfer = mdts == 0 || mdts > 10 ? 1 << 20 : Math.min(1 << 20, pageSize << mdts);
         int inCapsule = Math.max(0, (int) p.getUnsignedIntLE(1792) * 16 - Sqe.SIZE);
         int depth = (int) Math.min(config.queueDepth, (cap & 0xffff));
+        IcRespPdu ic = admin.ready.join();
         info = new ControllerInfo(cntlid, ascii(p, 4, 20), ascii(p, 24, 40), ascii(p, 64, 8), maxTransfer,
-            inCapsule, 0, depth, (p.getByte(525) & 1) != 0);
+            inCapsule, 0, depth, (p.getByte(525) & 1) != 0, ic.headerDigest(), ic.dataDigest());
       } finally {
         p.release();
       }
@@ -199,7 +200,8 @@ final class Association {
 
   private CompletableFuture<Void> openIoQueues(int n) {
     info = new ControllerInfo(info.cntlid(), info.serial(), info.model(), info.firmware(), info.maxTransferBytes(),
-        info.inCapsuleBytes(), n, info.queueDepth(), info.volatileWriteCache());
+        info.inCapsuleBytes(), n, info.queueDepth(), info.volatileWriteCache(), info.headerDigest(),
+        info.dataDigest());
     List<CompletableFuture<Integer>> all = new ArrayList<>();
     for (int qid = 1; qid <= n; qid++) {
       int id = qid;
