@@ -64,6 +64,7 @@ enum {
         BMDPU_CAP_QOS              = 1u << 6,
         BMDPU_CAP_VXLAN            = 1u << 7,
         BMDPU_CAP_NAT              = 1u << 8,
+        BMDPU_CAP_NVMF_DIGESTS     = 1u << 9,  /* bmdpu_nvmf_target.flags HDGST/DDGST honoured */
 };
 
 typedef struct bmdpu_card_info {
@@ -162,10 +163,22 @@ enum {
         BMDPU_PATH_RECONNECTING = 3,
 };
 
+/*
+ * bmdpu_nvmf_target.flags and bmdpu_nvmf_status.digests. NVMe/TCP digests
+ * (NVMe/TCP 1.0, ICReq DGST): CRC32C over every PDU header and over every PDU's
+ * data. Both fields were zero padding before; zero still means none, so
+ * callers and libraries that predate them keep working unchanged. A library
+ * honours them only if it reports BMDPU_CAP_NVMF_DIGESTS.
+ */
+enum {
+        BMDPU_NVMF_HDGST = 1u << 0,
+        BMDPU_NVMF_DDGST = 1u << 1,
+};
+
 typedef struct bmdpu_nvmf_target {
         char conn_id[BMDPU_ID_MAX];            /* caller-chosen, unique */
         uint32_t transport;                    /* BMDPU_TRANSPORT_* */
-        uint32_t pad0;
+        uint32_t flags;                        /* BMDPU_NVMF_* requested; TCP only */
         char address[BMDPU_ADDR_MAX];
         char service_id[BMDPU_SERVICE_ID_MAX];
         char subsys_nqn[BMDPU_NQN_MAX];
@@ -178,14 +191,15 @@ typedef struct bmdpu_nvmf_status {
         uint32_t state;                        /* BMDPU_PATH_* */
         uint32_t device_refs;                  /* block devices backed by it */
         uint32_t has_secret;                   /* 1: connected with a DH-HMAC-CHAP secret */
-        uint32_t pad0;
+        uint32_t digests;                      /* BMDPU_NVMF_* in effect, as the target agreed */
 } bmdpu_nvmf_status;                           /* 80 bytes */
 
 /*
  * Connects to an NVMe-oF subsystem. The card copies the target; the secret is
  * kept only in card memory, is wiped on disconnect and is never logged or
  * returned by any call. -EEXIST if conn_id is in use, -ENOSPC at
- * max_nvmf_connections, -EINVAL for a malformed secret or transport.
+ * max_nvmf_connections, -EINVAL for a malformed secret or transport, for
+ * unknown flags, or for digests on a transport other than TCP.
  * Thread-safe.
  */
 int bmdpu_nvmf_connect(bmdpu_card *card, const bmdpu_nvmf_target *target);

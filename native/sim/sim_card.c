@@ -350,7 +350,8 @@ static int get_info(bmdpu_card *card, bmdpu_card_info *out) {
         memset(out, 0, sizeof(*out));
         out->capabilities = BMDPU_CAP_NVME_EMULATION | BMDPU_CAP_VIRTIO_BLK | BMDPU_CAP_NVMF_TCP |
                             BMDPU_CAP_NVMF_RDMA | BMDPU_CAP_DHCHAP | BMDPU_CAP_FREEZE |
-                            BMDPU_CAP_QOS | BMDPU_CAP_VXLAN | BMDPU_CAP_NAT;
+                            BMDPU_CAP_QOS | BMDPU_CAP_VXLAN | BMDPU_CAP_NAT |
+                            BMDPU_CAP_NVMF_DIGESTS;
         out->abi_version = BMDPU_ABI_VERSION;
         memcpy(out->model, card->cfg.model, sizeof(out->model));
         memcpy(out->firmware, card->cfg.firmware, sizeof(out->firmware));

@@ -32,6 +32,10 @@ static bool target_ok(const bmdpu_nvmf_target *t) {
                 return false;
         if (t->transport != BMDPU_TRANSPORT_TCP && t->transport != BMDPU_TRANSPORT_RDMA)
                 return false;
+        /* Digests are an NVMe/TCP feature; RDMA has its own integrity. */
+        if ((t->flags & ~(uint32_t)(BMDPU_NVMF_HDGST | BMDPU_NVMF_DDGST)) != 0 ||
+            (t->flags != 0 && t->transport != BMDPU_TRANSPORT_TCP))
+                return false;
         if (strncmp(t->subsys_nqn, "nqn.", 4) != 0 || strncmp(t->host_nqn, "nqn.", 4) != 0)
                 return false;
         /* NVMe TP 8006 secret representation; anything else would fail authentication. */
@@ -84,6 +88,8 @@ static void fill_status(const struct sim_conn *c, bmdpu_nvmf_status *out) {
         out->state = c->state;
         out->device_refs = c->refs;
         out->has_secret = c->target.dhchap_secret[0] != '\0';
+        /* The simulated target accepts every digest the host asks for in ICReq. */
+        out->digests = c->target.flags;
 }
 
 static int get_status(bmdpu_card *card, const char *conn_id, bmdpu_nvmf_status *out) {

@@ -206,6 +206,37 @@ static void test_nvmf(void) {
         CHECK_RC(bmdpu_card_close(card), 0);
 }
 
+/* NVMe/TCP digests: requested in the target's flags, read back, in effect in the status. */
+static void test_nvmf_digests(void) {
+        bmdpu_card *card = open_card("max_connections=2");
+        bmdpu_card_info info;
+        bmdpu_nvmf_target t = target("d1"), got;
+        bmdpu_nvmf_status st;
+
+        CHECK_RC(bmdpu_card_get_info(card, &info), 0);
+        CHECK(info.capabilities & BMDPU_CAP_NVMF_DIGESTS);
+        t.flags = BMDPU_NVMF_HDGST | BMDPU_NVMF_DDGST;
+        CHECK_RC(bmdpu_nvmf_connect(card, &t), 0);
+        CHECK_RC(bmdpu_nvmf_get_target(card, "d1", &got), 0);
+        CHECK(got.flags == (BMDPU_NVMF_HDGST | BMDPU_NVMF_DDGST));
+        CHECK_RC(bmdpu_nvmf_get_status(card, "d1", &st), 0);
+        CHECK(st.digests == (BMDPU_NVMF_HDGST | BMDPU_NVMF_DDGST));
+        t = target("d2");
+        t.flags = BMDPU_NVMF_DDGST;
+        CHECK_RC(bmdpu_nvmf_connect(card, &t), 0);
+        CHECK_RC(bmdpu_nvmf_get_status(card, "d2", &st), 0);
+        CHECK(st.digests == BMDPU_NVMF_DDGST);
+        CHECK_RC(bmdpu_nvmf_disconnect(card, "d2"), 0);
+        t = target("bad");
+        t.flags = 1u << 7;
+        CHECK_RC(bmdpu_nvmf_connect(card, &t), -EINVAL);
+        t = target("bad");
+        t.transport = BMDPU_TRANSPORT_RDMA;
+        t.flags = BMDPU_NVMF_HDGST;
+        CHECK_RC(bmdpu_nvmf_connect(card, &t), -EINVAL);
+        CHECK_RC(bmdpu_card_close(card), 0);
+}
+
 static void test_blockdev(void) {
         bmdpu_card *card = open_card("max_devices=2");
         bmdpu_nvmf_target t = target("c1");
@@ -587,6 +618,7 @@ int main(void) {
         test_open_and_info();
         test_power();
         test_nvmf();
+        test_nvmf_digests();
         test_blockdev();
         test_freeze_and_paths();
         test_rules();

@@ -65,6 +65,7 @@ final class Views {
       var x = d.stats();
       st.setStats(VolumeStats.newBuilder().setReadOps(x.readOps()).setWriteOps(x.writeOps())
           .setReadBytes(x.readBytes()).setWriteBytes(x.writeBytes()).setErrors(x.errors()));
+      st.setHeaderDigest(d.digests().header()).setDataDigest(d.digests().data());
     });
     book.frozenUntil(id).ifPresent(t -> st.setThawDeadline(Timestamps.fromMillis(t.toEpochMilli())));
     return v.toBuilder().setSpec(redact(v.getSpec())).setStatus(st).build();

@@ -23,7 +23,7 @@ public record BlockDeviceConfig(
       return this;
     }
     NvmeofPath p = new NvmeofPath(path.transport(), path.address(), path.port(), path.subsystemNqn(),
-        path.namespaceId(), path.hostNqn(), "");
+        path.namespaceId(), path.hostNqn(), "", path.digests());
     return new BlockDeviceConfig(volumeId, deviceType, p, sizeBytes, blockSize, queues, qos, boot);
   }
 }

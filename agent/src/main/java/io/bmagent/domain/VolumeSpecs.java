@@ -64,6 +64,8 @@ final class VolumeSpecs {
     if (t.getNamespaceId() == 0 || t.getNamespaceId() == 0xFFFF_FFFF) {
       v.add(f + ".namespace_id", "must be 1..4294967294");
     }
+    digest(t.getHeaderDigest(), f + ".header_digest", transport, card, v);
+    digest(t.getDataDigest(), f + ".data_digest", transport, card, v);
     if (!t.getDhchapSecret().isEmpty()) {
       if (t.getDhchapSecret().length() > 512) {
         v.add(f + ".dhchap_secret", "at most 512 characters");
@@ -72,6 +74,18 @@ final class VolumeSpecs {
       } else if (!card.features().contains("dhchap")) {
         v.add(f + ".dhchap_secret", "DH-HMAC-CHAP is not supported by the " + card.driverName() + " card");
       }
+    }
+  }
+
+  /** Digests are negotiated in the NVMe/TCP ICReq; other transports have none to ask for. */
+  private static void digest(boolean wanted, String field, Transport transport, CardInfo card, Violations v) {
+    if (!wanted) {
+      return;
+    }
+    if (transport != Transport.TCP) {
+      v.add(field, "is an NVMe/TCP option; the target's transport is " + transport);
+    } else if (!card.features().contains("nvme-tcp-digests")) {
+      v.add(field, "NVMe/TCP digests are not supported by the " + card.driverName() + " card");
     }
   }
 

@@ -6,6 +6,7 @@ import io.bmagent.api.v1.VolumeSpec;
 import io.bmagent.card.BlockDeviceConfig;
 import io.bmagent.card.CardInfo;
 import io.bmagent.card.DeviceType;
+import io.bmagent.card.Digests;
 import io.bmagent.card.NvmeofPath;
 import io.bmagent.card.QosLimits;
 import io.bmagent.card.Transport;
@@ -22,7 +23,8 @@ final class BlockDeviceConfigs {
     NvmeofPath path = new NvmeofPath(
         t.getTransport() == io.bmagent.api.v1.Transport.TRANSPORT_RDMA ? Transport.RDMA : Transport.TCP,
         t.getAddress(), Integer.parseInt(t.getServiceId()), t.getSubsystemNqn(), t.getNamespaceId(),
-        t.getHostNqn().isEmpty() ? defaultHostNqn : t.getHostNqn(), t.getDhchapSecret());
+        t.getHostNqn().isEmpty() ? defaultHostNqn : t.getHostNqn(), t.getDhchapSecret(),
+        new Digests(t.getHeaderDigest(), t.getDataDigest()));
     return new BlockDeviceConfig(
         s.getVolumeId(),
         s.getDeviceType() == io.bmagent.api.v1.DeviceType.DEVICE_TYPE_VIRTIO_BLK ? DeviceType.VIRTIO_BLK

@@ -4,6 +4,7 @@ import static io.bmagent.testing.AgentFixture.assertInvalid;
 import static io.bmagent.testing.AgentFixture.assertLimit;
 import static io.bmagent.testing.AgentFixture.code;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.util.Durations;
@@ -112,6 +113,23 @@ class VolumeApiTest {
         .build();
     assertInvalid(List.of("spec.volume_id", "spec.target.service_id", "spec.target.subsystem_nqn",
         "spec.block_size"), () -> f.volumes.attachVolume(attach(bad)));
+  }
+
+  @Test
+  void digestsAreValidatedAndShownInTheStatus() {
+    provisionStopped();
+    VolumeSpec spec = Specs.volume("vol-dgst", VolumeRole.VOLUME_ROLE_DATA);
+    VolumeSpec rdma = spec.toBuilder().setTarget(spec.getTarget().toBuilder()
+        .setTransport(io.bmagent.api.v1.Transport.TRANSPORT_RDMA).setHeaderDigest(true).setDataDigest(true)).build();
+    assertInvalid(List.of("spec.target.transport", "spec.target.header_digest", "spec.target.data_digest"),
+        () -> f.volumes.attachVolume(attach(rdma)));
+    VolumeSpec tcp = spec.toBuilder().setTarget(spec.getTarget().toBuilder().setDataDigest(true)).build();
+    Volume v = f.volumes.attachVolume(attach(tcp));
+    assertTrue(v.getSpec().getTarget().getDataDigest());
+    AgentFixture.awaitTrue(() -> f.volumes.getVolume(GetVolumeRequest.newBuilder().setVolumeId("vol-dgst").build())
+        .getStatus().getDataDigest(), "the status shows the data digest in effect");
+    assertFalse(f.volumes.getVolume(GetVolumeRequest.newBuilder().setVolumeId("vol-dgst").build())
+        .getStatus().getHeaderDigest());
   }
 
   @Test

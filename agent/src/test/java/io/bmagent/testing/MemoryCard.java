@@ -74,7 +74,7 @@ public final class MemoryCard implements Card {
 
   public synchronized void setPath(String volumeId, PathState state) {
     BlockDeviceState d = devices.get(volumeId);
-    devices.put(volumeId, new BlockDeviceState(d.config(), d.slot(), state, d.frozen(), d.stats()));
+    devices.put(volumeId, new BlockDeviceState(d.config(), d.slot(), state, d.frozen(), d.stats(), d.digests()));
     listener.onEvent(new CardEvent(state == PathState.CONNECTED ? CardEvent.Kind.PATH_UP : CardEvent.Kind.PATH_DOWN,
         volumeId, "path " + state));
   }
@@ -88,7 +88,7 @@ public final class MemoryCard implements Card {
   /** Sets a device's I/O counters, as traffic from the host would. */
   public synchronized void setStats(String volumeId, BlockDeviceStats stats) {
     BlockDeviceState d = devices.get(volumeId);
-    devices.put(volumeId, new BlockDeviceState(d.config(), d.slot(), d.pathState(), d.frozen(), stats));
+    devices.put(volumeId, new BlockDeviceState(d.config(), d.slot(), d.pathState(), d.frozen(), stats, d.digests()));
   }
 
   /** Sets the port's counters, as traffic from and to the host would. */
@@ -107,7 +107,7 @@ public final class MemoryCard implements Card {
   @Override
   public CardInfo info() {
     return new CardInfo("memory", "MEM-0001", "memory", "1", 0, Set.of(DeviceType.NVME, DeviceType.VIRTIO_BLK),
-        Set.of(Transport.TCP), false, List.of("freeze", "qos", "dhchap"),
+        Set.of(Transport.TCP), false, List.of("freeze", "qos", "dhchap", "nvme-tcp-digests"),
         new CardInfo.Limits(16, 1, 4000, 400, 1_000_000, 1_000_000, 8));
   }
 
@@ -156,7 +156,8 @@ public final class MemoryCard implements Card {
           busyIfOn();
           call("attach");
           devices.put(config.volumeId(),
-              new BlockDeviceState(config, nextSlot++, PathState.CONNECTED, false, BlockDeviceStats.ZERO));
+              new BlockDeviceState(config, nextSlot++, PathState.CONNECTED, false, BlockDeviceStats.ZERO,
+                  config.path().digests()));
         }
       }
 
@@ -190,7 +191,7 @@ public final class MemoryCard implements Card {
   private void setFrozen(String id, boolean frozen) {
     BlockDeviceState d = devices.get(id);
     if (d != null) {
-      devices.put(id, new BlockDeviceState(d.config(), d.slot(), d.pathState(), frozen, d.stats()));
+      devices.put(id, new BlockDeviceState(d.config(), d.slot(), d.pathState(), frozen, d.stats(), d.digests()));
     }
   }
 

@@ -42,6 +42,9 @@ public interface BmdpuLibrary extends Library {
   long BMDPU_CAP_QOS = 1L << 6;
   long BMDPU_CAP_VXLAN = 1L << 7;
   long BMDPU_CAP_NAT = 1L << 8;
+  long BMDPU_CAP_NVMF_DIGESTS = 1L << 9;
+  int BMDPU_NVMF_HDGST = 1;
+  int BMDPU_NVMF_DDGST = 1 << 1;
 
   int BMDPU_POWER_OFF = 0;
   int BMDPU_POWER_ON = 1;

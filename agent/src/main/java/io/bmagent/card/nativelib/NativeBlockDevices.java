@@ -7,6 +7,7 @@ import io.bmagent.card.BlockDeviceStats;
 import io.bmagent.card.BlockDevices;
 import io.bmagent.card.CardException;
 import io.bmagent.card.DeviceType;
+import io.bmagent.card.Digests;
 import io.bmagent.card.NvmeofPath;
 import io.bmagent.card.PathState;
 import io.bmagent.card.QosLimits;
@@ -53,9 +54,11 @@ final class NativeBlockDevices implements BlockDevices {
         NvmfStatus connection = connections.get(info.spec.connId());
         int path = connection == null ? stats.path_state : connection.state;
         boolean hasSecret = connection != null && connection.has_secret != 0;
+        Digests digests = connection == null || connection.state != BmdpuLibrary.BMDPU_PATH_CONNECTED
+            ? Digests.NONE : digests(connection.digests);
         states.add(new BlockDeviceState(config(info.spec, hasSecret), info.spec.slot, pathState(path),
             info.frozen != 0, new BlockDeviceStats(stats.read_ops, stats.write_ops, stats.read_bytes,
-                stats.write_bytes, stats.errors)));
+                stats.write_bytes, stats.errors), digests));
       }
       states.sort(Comparator.comparingInt(BlockDeviceState::slot));
       return states;
@@ -154,6 +157,8 @@ final class NativeBlockDevices implements BlockDevices {
     NvmeofPath path = config.path();
     NvmfTarget target = new NvmfTarget(config.volumeId(), transport(path.transport()), path.address(),
         Integer.toString(path.port()), path.subsystemNqn(), path.hostNqn());
+    target.flags = (path.digests().header() ? BmdpuLibrary.BMDPU_NVMF_HDGST : 0)
+        | (path.digests().data() ? BmdpuLibrary.BMDPU_NVMF_DDGST : 0);
     char[] secret = path.dhchapSecret().toCharArray();
     try {
       target.secret(secret);
@@ -210,7 +215,7 @@ final class NativeBlockDevices implements BlockDevices {
     String secret = hasSecret ? secrets.getOrDefault(id, "") : "";
     NvmeofPath path = new NvmeofPath(target.transport == BmdpuLibrary.BMDPU_TRANSPORT_RDMA ? Transport.RDMA
         : Transport.TCP, target.address(), port(target.serviceId()), target.subsysNqn(), spec.nsid,
-        target.hostNqn(), secret);
+        target.hostNqn(), secret, digests(target.flags));
     return new BlockDeviceConfig(id, spec.type == BmdpuLibrary.BMDPU_DEV_VIRTIO_BLK ? DeviceType.VIRTIO_BLK
         : DeviceType.NVME, path, spec.size_bytes, spec.block_size, spec.num_queues,
         new QosLimits(spec.qos_iops, spec.qos_bytes_per_sec), spec.boot != 0);
@@ -227,6 +232,10 @@ final class NativeBlockDevices implements BlockDevices {
     } catch (NumberFormatException e) {
       return 0;
     }
+  }
+
+  private static Digests digests(int flags) {
+    return new Digests((flags & BmdpuLibrary.BMDPU_NVMF_HDGST) != 0, (flags & BmdpuLibrary.BMDPU_NVMF_DDGST) != 0);
   }
 
   private static PathState pathState(int raw) {

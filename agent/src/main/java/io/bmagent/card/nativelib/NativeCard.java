@@ -139,6 +139,7 @@ public final class NativeCard implements Card {
     feature(raw, BmdpuLibrary.BMDPU_CAP_DHCHAP, "dhchap", features);
     feature(raw, BmdpuLibrary.BMDPU_CAP_FREEZE, "freeze", features);
     feature(raw, BmdpuLibrary.BMDPU_CAP_QOS, "qos", features);
+    feature(raw, BmdpuLibrary.BMDPU_CAP_NVMF_DIGESTS, "nvme-tcp-digests", features);
     feature(raw, BmdpuLibrary.BMDPU_CAP_VXLAN, "vxlan", features);
     feature(raw, BmdpuLibrary.BMDPU_CAP_NAT, "nat", features);
 

@@ -9,12 +9,13 @@ import java.util.Arrays;
  * secret, so {@link #toString()} leaves the secret out and {@link #wipeSecret()} clears it from
  * both the Java copy and the native memory once the call has returned.
  */
-@FieldOrder({"conn_id", "transport", "pad0", "address", "service_id", "subsys_nqn", "host_nqn",
+@FieldOrder({"conn_id", "transport", "flags", "address", "service_id", "subsys_nqn", "host_nqn",
     "dhchap_secret"})
 public class NvmfTarget extends BmdpuStructure {
   public byte[] conn_id = new byte[BmdpuLibrary.BMDPU_ID_MAX];
   public int transport;
-  public int pad0;
+  /** {@code BMDPU_NVMF_HDGST | BMDPU_NVMF_DDGST}: the digests to ask for (TCP only). */
+  public int flags;
   public byte[] address = new byte[BmdpuLibrary.BMDPU_ADDR_MAX];
   public byte[] service_id = new byte[BmdpuLibrary.BMDPU_SERVICE_ID_MAX];
   public byte[] subsys_nqn = new byte[BmdpuLibrary.BMDPU_NQN_MAX];

@@ -2,6 +2,7 @@ package io.bmagent.card.soft;
 
 import io.bmagent.card.BlockDeviceConfig;
 import io.bmagent.card.DeviceType;
+import io.bmagent.card.Digests;
 import io.bmagent.card.NvmeofPath;
 import io.bmagent.card.QosLimits;
 import io.bmagent.card.Transport;
@@ -50,6 +51,8 @@ final class DeviceJournal {
     p.setProperty("namespace-id", Integer.toString(c.path().namespaceId()));
     p.setProperty("host-nqn", c.path().hostNqn());
     p.setProperty("dhchap-secret", c.path().dhchapSecret());
+    p.setProperty("header-digest", Boolean.toString(c.path().digests().header()));
+    p.setProperty("data-digest", Boolean.toString(c.path().digests().data()));
     p.setProperty("size-bytes", Long.toString(c.sizeBytes()));
     p.setProperty("block-size", Integer.toString(c.blockSize()));
     p.setProperty("queues", Integer.toString(c.queues()));
@@ -116,7 +119,10 @@ final class DeviceJournal {
   private static BlockDeviceConfig config(Properties p) {
     NvmeofPath path = new NvmeofPath(Transport.valueOf(p.getProperty("transport")), p.getProperty("address"),
         Integer.parseInt(p.getProperty("port")), p.getProperty("subsystem-nqn"),
-        Integer.parseInt(p.getProperty("namespace-id")), p.getProperty("host-nqn"), p.getProperty("dhchap-secret"));
+        Integer.parseInt(p.getProperty("namespace-id")), p.getProperty("host-nqn"), p.getProperty("dhchap-secret"),
+        // Journals written before digests existed have neither key: no digests, as then.
+        new Digests(Boolean.parseBoolean(p.getProperty("header-digest")),
+            Boolean.parseBoolean(p.getProperty("data-digest"))));
     return new BlockDeviceConfig(p.getProperty("volume-id"), DeviceType.valueOf(p.getProperty("device-type")), path,
         Long.parseLong(p.getProperty("size-bytes")), Integer.parseInt(p.getProperty("block-size")),
         Integer.parseInt(p.getProperty("queues")), new QosLimits(Long.parseLong(p.getProperty("qos-iops")),

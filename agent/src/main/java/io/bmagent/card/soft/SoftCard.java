@@ -68,7 +68,7 @@ public final class SoftCard implements Card {
       Runnable releaseUnderlay, VhostOptions vhost) {
     this.info = new CardInfo("bm-agent soft card", serial, "soft", "0.1.0", 0,
         Set.of(DeviceType.NVME, DeviceType.VIRTIO_BLK), Set.of(Transport.TCP), false,
-        List.of("freeze", "qos", "vxlan", "conntrack", "snat", "dhcp", "arp-responder"), LIMITS);
+        List.of("freeze", "qos", "nvme-tcp-digests", "vxlan", "conntrack", "snat", "dhcp", "arp-responder"), LIMITS);
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "soft-card-timer"));
     this.eventThread = Executors.newSingleThreadExecutor(r -> daemon(r, "soft-card-events"));
     this.host = new SoftHost(this::raise);

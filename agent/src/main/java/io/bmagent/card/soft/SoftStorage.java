@@ -6,8 +6,10 @@ import io.bmagent.card.BlockDeviceStats;
 import io.bmagent.card.BlockDevices;
 import io.bmagent.card.CardEvent;
 import io.bmagent.card.CardException;
+import io.bmagent.card.Digests;
 import io.bmagent.card.PathState;
 import io.bmagent.card.Transport;
+import io.bmagent.card.soft.nvmetcp.ControllerInfo;
 import io.bmagent.card.soft.nvmetcp.NamespaceInfo;
 import io.bmagent.card.soft.nvmetcp.NvmeTcpController;
 import io.bmagent.card.soft.nvmetcp.NvmeTcpControllerConfig;
@@ -94,7 +96,8 @@ final class SoftStorage implements BlockDevices, AutoCloseable {
     for (Attached a : devices.values()) {
       DeviceStats s = a.device().stats();
       out.add(new BlockDeviceState(a.config(), a.slot(), path(a.controller()), a.device().frozen(),
-          new BlockDeviceStats(s.reads(), s.writes(), s.bytesRead(), s.bytesWritten(), s.errors())));
+          new BlockDeviceStats(s.reads(), s.writes(), s.bytesRead(), s.bytesWritten(), s.errors()),
+          digests(a.controller())));
     }
     out.sort(Comparator.comparingInt(BlockDeviceState::slot));
     return out;
@@ -293,6 +296,13 @@ final class SoftStorage implements BlockDevices, AutoCloseable {
     a.controller().close();
     events.accept(new CardEvent(CardEvent.Kind.PATH_UP, volumeId, "path up with a new controller after "
         + r.attempts + (r.attempts == 1 ? " attempt" : " attempts")));
+  }
+
+  /** The digests of the current association as ICResp settled them; none while it is down. */
+  private static Digests digests(NvmeTcpController c) {
+    ControllerInfo info = c.info();
+    return info == null || c.state() != io.bmagent.card.soft.nvmetcp.PathState.CONNECTED ? Digests.NONE
+        : new Digests(info.headerDigest(), info.dataDigest());
   }
 
   private static PathState path(NvmeTcpController c) {

@@ -29,6 +29,7 @@ record SoftStorageOptions(Duration connectTimeout, Duration lossTimeout, Duratio
         .queueDepth(queueDepth)
         .connectTimeoutMillis(connectTimeout.toMillis())
         .controllerLossTimeoutMillis(lossTimeout.toMillis())
-        .commandTimeoutMillis(commandTimeout.toMillis());
+        .commandTimeoutMillis(commandTimeout.toMillis())
+        .digests(c.path().digests().header(), c.path().digests().data());
   }
 }

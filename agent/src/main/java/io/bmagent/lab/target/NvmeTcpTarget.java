@@ -17,9 +17,12 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The lab NVMe/TCP target. Subsystems and namespaces survive {@link #stop()}; connections and
@@ -34,6 +37,7 @@ public final class NvmeTcpTarget implements AutoCloseable {
   private Channel server;
   private int port;
   private volatile boolean hung;
+  private final List<Consumer<TargetEvent>> listeners = new CopyOnWriteArrayList<>();
 
   public NvmeTcpTarget(TargetOptions options) {
     this.options = options;
@@ -42,7 +46,20 @@ public final class NvmeTcpTarget implements AutoCloseable {
   }
 
   public Subsystem addSubsystem(String nqn) {
-    return subsystems.computeIfAbsent(nqn, n -> new Subsystem(n, options.dataDir));
+    return subsystems.computeIfAbsent(nqn, n -> new Subsystem(n, options.dataDir, this::emit, options));
+  }
+
+  /** Called on event-loop threads for every {@link TargetEvent}; keep it short. */
+  public void addListener(Consumer<TargetEvent> listener) {
+    listeners.add(listener);
+  }
+
+  void event(TargetEvent e) {
+    emit(e);
+  }
+
+  private void emit(TargetEvent e) {
+    listeners.forEach(l -> l.accept(e));
   }
 
   public Subsystem subsystem(String nqn) {

@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * An NVM subsystem (NQN) with its namespaces and the controllers hosts created on it. Controllers
@@ -27,10 +28,14 @@ public final class Subsystem {
   private final Map<Integer, TargetController> controllers = new ConcurrentHashMap<>();
   private final Set<String> allowedHosts = ConcurrentHashMap.newKeySet();
   private final AtomicInteger nextCntlid = new AtomicInteger(1);
+  private final Consumer<TargetEvent> events;
+  private final TargetOptions options;
 
-  Subsystem(String nqn, Path dataDir) {
+  Subsystem(String nqn, Path dataDir, Consumer<TargetEvent> events, TargetOptions options) {
     this.nqn = nqn;
     this.dataDir = dataDir;
+    this.events = events;
+    this.options = options;
     this.serial = String.format("BMLAB%08X", nqn.hashCode());
   }
 
@@ -137,6 +142,14 @@ public final class Subsystem {
     TargetController c = new TargetController(this, id, hostNqn, hostId);
     controllers.put(id, c);
     return c;
+  }
+
+  void event(TargetEvent.Kind kind, int cntlid, int qid) {
+    events.accept(new TargetEvent(kind, cntlid, qid, 0));
+  }
+
+  TargetOptions options() {
+    return options;
   }
 
   TargetController controller(int cntlid) {

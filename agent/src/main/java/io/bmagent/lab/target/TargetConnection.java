@@ -41,8 +41,34 @@ final class TargetConnection extends ChannelInboundHandlerAdapter {
   private boolean sqFlowControl = true;
   private int nextTtag;
 
-  private record PendingWrite(Sqe sqe, ByteBuf buf, long length) {
+  private static final class PendingWrite {
+    final Sqe sqe;
+    final ByteBuf buf;
+    final long length;
+    boolean digestError;
+
+    PendingWrite(Sqe sqe, ByteBuf buf, long length) {
+      this.sqe = sqe;
+      this.buf = buf;
+      this.length = length;
+    }
+
+    Sqe sqe() {
+      return sqe;
+    }
+
+    ByteBuf buf() {
+      return buf;
+    }
+
+    long length() {
+      return length;
+    }
   }
+
+  /** A bad data digest fails the command, not the connection (NVMe/TCP 1.0, 3.3.2). */
+  private static final Completion TRANSPORT_ERROR =
+      Completion.retryable(Nvme.SCT_GENERIC, Nvme.SC_TRANSIENT_TRANSPORT_ERROR);
 
   TargetConnection(NvmeTcpTarget target, TargetOptions options, PduCodecConfig codec) {
     this.target = target;
@@ -85,6 +111,8 @@ final class TargetConnection extends ChannelInboundHandlerAdapter {
       terminate(ctx, TermReqPdu.FES_INVALID_HEADER_FIELD, 10);
       return;
     }
+    target.event(new TargetEvent(TargetEvent.Kind.IC_REQ, -1, -1,
+        (r.headerDigest() ? TargetEvent.HDGST : 0) | (r.dataDigest() ? TargetEvent.DDGST : 0)));
     boolean hd = r.headerDigest() && options.digestsAllowed;
     boolean dd = r.dataDigest() && options.digestsAllowed;
     ctx.writeAndFlush(new IcRespPdu(0, 0, hd, dd, options.maxH2cData));
@@ -117,6 +145,8 @@ final class TargetConnection extends ChannelInboundHandlerAdapter {
           : options.inCapsuleDataSize;
       if (sqe.sglAddress() != 0 || len != inline.readableBytes() || len > limit) {
         respond(ctx, sqe, Completion.error(Nvme.SCT_GENERIC, Nvme.SC_DATA_SGL_LENGTH_INVALID));
+      } else if (c.dataDigestError()) {
+        respond(ctx, sqe, TRANSPORT_ERROR);
       } else {
         execute(ctx, sqe, inline);
       }
@@ -150,6 +180,7 @@ final class TargetConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     p.buf().writeBytes(d.content());
+    p.digestError |= d.dataDigestError();
     boolean complete = p.buf().writerIndex() == p.length();
     if (complete != d.last()) {
       terminate(ctx, TermReqPdu.FES_PDU_SEQUENCE_ERROR, 1);
@@ -158,6 +189,10 @@ final class TargetConnection extends ChannelInboundHandlerAdapter {
     if (complete) {
       pending.remove(d.ttag());
       try {
+        if (p.digestError) {
+          respond(ctx, p.sqe(), TRANSPORT_ERROR);
+          return;
+        }
         execute(ctx, p.sqe(), p.buf());
       } finally {
         p.buf().release();

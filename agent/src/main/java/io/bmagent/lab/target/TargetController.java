@@ -29,6 +29,7 @@ final class TargetController {
   private volatile long katoMillis;
   private volatile long lastKeepAlive = System.nanoTime();
   private ScheduledFuture<?> keepAliveCheck;
+  private boolean shutdownReported;
   private EventLoop loop;
 
   TargetController(Subsystem subsystem, int cntlid, String hostNqn, UUID hostId) {
@@ -59,7 +60,9 @@ final class TargetController {
   }
 
   void removeQueue(int qid, Channel ch) {
-    queues.remove(qid, ch);
+    if (queues.remove(qid, ch)) {
+      subsystem.event(TargetEvent.Kind.QUEUE_DISCONNECTED, cntlid, qid);
+    }
   }
 
   int grantedIoQueues() {
@@ -75,24 +78,51 @@ final class TargetController {
       case Nvme.PROP_CAP -> CAP;
       case Nvme.PROP_VS -> VS_1_3;
       case Nvme.PROP_CC -> cc;
-      case Nvme.PROP_CSTS -> csts;
+      case Nvme.PROP_CSTS -> readCsts();
       default -> -1;
     };
   }
 
   /**
-   * Writes CC: EN 0 to 1 sets CSTS.RDY, 1 to 0 resets; SHN non-zero reports shutdown complete
-   * in CSTS.SHST (NVMe Base 3.1.5-6). Returns false for properties that are not writable.
+   * Writes CC: EN 0 to 1 sets CSTS.RDY, 1 to 0 resets. SHN going non-zero starts shutdown
+   * processing: SHST reads 01b (occurring) until it is done, then 10b (complete); SHN back to 00b
+   * clears SHST (NVMe Base 2.0, 3.1.3.5-6 and 3.6.1). Returns false for properties not writable.
    */
   synchronized boolean setProperty(int offset, long value) {
     if (offset != Nvme.PROP_CC) {
       return false;
     }
+    long before = cc;
     cc = value & 0xffffffffL;
-    long rdy = cc & 1;
-    long shst = ((cc >>> 14) & 3) != 0 ? 2L << 2 : 0;
-    csts = rdy | shst;
+    boolean shn = ((cc >>> 14) & 3) != 0;
+    long shst = csts & (3L << 2);
+    if (!shn) {
+      shst = 0;
+    } else if (((before >>> 14) & 3) == 0) {
+      subsystem.event(TargetEvent.Kind.SHUTDOWN_REQUESTED, cntlid, 0);
+      long ms = subsystem.options().shutdownMillis;
+      shst = ms == 0 ? (long) Nvme.CSTS_SHST_COMPLETE << 2 : (long) Nvme.CSTS_SHST_OCCURRING << 2;
+      if (ms > 0) {
+        loop.schedule(this::shutdownDone, ms, TimeUnit.MILLISECONDS);
+      }
+    }
+    csts = (cc & 1) | shst;
     return true;
+  }
+
+  private synchronized void shutdownDone() {
+    if (((cc >>> 14) & 3) != 0) {
+      csts = (csts & ~(3L << 2)) | ((long) Nvme.CSTS_SHST_COMPLETE << 2);
+    }
+  }
+
+  /** CSTS as a host reads it; the first read showing shutdown complete is an event. */
+  synchronized long readCsts() {
+    if (((csts >>> 2) & 3) == Nvme.CSTS_SHST_COMPLETE && !shutdownReported) {
+      shutdownReported = true;
+      subsystem.event(TargetEvent.Kind.SHUTDOWN_COMPLETE_REPORTED, cntlid, 0);
+    }
+    return csts;
   }
 
   long katoMillis() {

@@ -12,6 +12,7 @@ public final class TargetOptions {
   int maxIoQueues = 16;
   int c2hChunk = 128 * 1024;
   boolean digestsAllowed = true;
+  long shutdownMillis;
   Path dataDir;
 
   /** TCP port; 0 picks an ephemeral one at the first start, kept across restarts. */
@@ -59,6 +60,15 @@ public final class TargetOptions {
 
   public TargetOptions digestsAllowed(boolean allowed) {
     this.digestsAllowed = allowed;
+    return this;
+  }
+
+  /**
+   * How long shutdown processing takes after CC.SHN is set: CSTS.SHST reads 01b (occurring) for
+   * this long, then 10b (complete). Negative: it never completes, like a controller that hangs.
+   */
+  public TargetOptions shutdownMillis(long ms) {
+    this.shutdownMillis = ms;
     return this;
   }
 

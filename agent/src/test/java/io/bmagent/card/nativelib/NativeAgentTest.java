@@ -2,6 +2,7 @@ package io.bmagent.card.nativelib;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bmagent.api.v1.AttachVolumeRequest;
 import io.bmagent.api.v1.Condition;
@@ -26,6 +27,7 @@ import io.bmagent.api.v1.UpsertVpcMappingsRequest;
 import io.bmagent.api.v1.Volume;
 import io.bmagent.api.v1.VolumePhase;
 import io.bmagent.api.v1.VolumeRole;
+import io.bmagent.api.v1.VolumeSpec;
 import io.bmagent.api.v1.VpcMapping;
 import io.bmagent.testing.AgentFixture;
 import io.bmagent.testing.Specs;
@@ -128,6 +130,31 @@ class NativeAgentTest {
     assertEquals(List.of("vol-boot"), volumes.stream().map(v -> v.getSpec().getVolumeId()).toList());
     assertEquals("eni-1", f.instances.getInstance(GetInstanceRequest.getDefaultInstance())
         .getSpec().getPrimaryNic().getNicId());
+  }
+
+  /** Digests from AttachVolume go into bmdpu_nvmf_target.flags; the simulator reports them back and in effect. */
+  @Test
+  void digestsRequestedThroughTheApiReachTheCardAndTheStatus() {
+    f.instances.provisionInstance(Specs.provision(false));
+    f.awaitPhase(InstancePhase.INSTANCE_PHASE_STOPPED);
+    VolumeSpec spec = Specs.volume("vol-dgst", VolumeRole.VOLUME_ROLE_DATA);
+    f.volumes.attachVolume(AttachVolumeRequest.newBuilder().setSpec(spec.toBuilder()
+        .setTarget(spec.getTarget().toBuilder().setHeaderDigest(true).setDataDigest(true))).build());
+    awaitVolume("vol-dgst", VolumePhase.VOLUME_PHASE_ATTACHED);
+
+    NvmfTarget target = new NvmfTarget();
+    BmdpuErrors.check(card.handle().library().bmdpu_nvmf_get_target(card.handle().handle(), "vol-dgst", target),
+        "nvmf_get_target");
+    assertEquals(BmdpuLibrary.BMDPU_NVMF_HDGST | BmdpuLibrary.BMDPU_NVMF_DDGST, target.flags);
+    NvmfStatus status = new NvmfStatus();
+    BmdpuErrors.check(card.handle().library().bmdpu_nvmf_get_status(card.handle().handle(), "vol-dgst", status),
+        "nvmf_get_status");
+    assertEquals(BmdpuLibrary.BMDPU_NVMF_HDGST | BmdpuLibrary.BMDPU_NVMF_DDGST, status.digests);
+    Volume v = volume("vol-dgst");
+    assertTrue(v.getStatus().getHeaderDigest(), v.getStatus().toString());
+    assertTrue(v.getStatus().getDataDigest());
+    assertTrue(v.getSpec().getTarget().getHeaderDigest());
+    assertFalse(volume("vol-boot").getStatus().getDataDigest(), "a volume that asked for none has none");
   }
 
   private static AttachVolumeRequest dataVolume() {

@@ -12,6 +12,7 @@ import io.bmagent.card.CardEvent;
 import io.bmagent.card.CardException;
 import io.bmagent.card.CardException.Reason;
 import io.bmagent.card.DeviceType;
+import io.bmagent.card.Digests;
 import io.bmagent.card.NvmeofPath;
 import io.bmagent.card.PathState;
 import io.bmagent.card.PolicyRule;
@@ -61,7 +62,7 @@ class NativeCardTest {
 
   static BlockDeviceConfig volume(String id, String secret) {
     return new BlockDeviceConfig(id, DeviceType.NVME, new NvmeofPath(Transport.TCP, "192.0.2.10", 4420,
-        "nqn.2026-11.io.bmagent:" + id, 1, "nqn.2026-11.io.bmagent:host", secret),
+        "nqn.2026-11.io.bmagent:" + id, 1, "nqn.2026-11.io.bmagent:host", secret, Digests.NONE),
         1L << 30, 4096, 4, new QosLimits(1000, 0), true);
   }
 

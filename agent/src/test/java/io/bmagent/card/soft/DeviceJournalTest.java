@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.bmagent.card.BlockDeviceConfig;
 import io.bmagent.card.DeviceType;
+import io.bmagent.card.Digests;
 import io.bmagent.card.NvmeofPath;
 import io.bmagent.card.QosLimits;
 import io.bmagent.card.Transport;
@@ -20,7 +21,8 @@ class DeviceJournalTest {
 
   static BlockDeviceConfig device(String id, boolean boot, String secret) {
     return new BlockDeviceConfig(id, DeviceType.VIRTIO_BLK, new NvmeofPath(Transport.TCP, "192.0.2.7", 4420,
-        "nqn.2026-11.io.example:" + id, 3, "nqn.2026-11.io.bmagent:host", secret), 10L << 30, 4096, 4,
+        "nqn.2026-11.io.example:" + id, 3, "nqn.2026-11.io.bmagent:host", secret, new Digests(boot, true)),
+        10L << 30, 4096, 4,
         new QosLimits(5000, 100L << 20), boot);
   }
 

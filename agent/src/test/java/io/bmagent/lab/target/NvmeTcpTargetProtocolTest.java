@@ -9,12 +9,16 @@ import io.bmagent.card.soft.nvmetcp.IcReqPdu;
 import io.bmagent.card.soft.nvmetcp.IcRespPdu;
 import io.bmagent.card.soft.nvmetcp.Nvme;
 import io.bmagent.card.soft.nvmetcp.NvmeCommands;
+import io.bmagent.card.soft.nvmetcp.NvmeTcpPduEncoder;
+import io.bmagent.card.soft.nvmetcp.PduCodecConfig;
 import io.bmagent.card.soft.nvmetcp.R2tPdu;
 import io.bmagent.card.soft.nvmetcp.Sqe;
 import io.bmagent.card.soft.nvmetcp.TermReqPdu;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -166,6 +170,33 @@ class NvmeTcpTargetProtocolTest {
       TermReqPdu term = h.next(TermReqPdu.class);
       assertEquals(TermReqPdu.FES_DATA_LIMIT_EXCEEDED, term.fes());
       assertEquals("closed", h.received.poll(10, java.util.concurrent.TimeUnit.SECONDS));
+    }
+  }
+
+  /** H2CData with a bad data digest: that write fails with Transient Transport Error, the connection lives on. */
+  @Test
+  void badDataDigestFailsTheWriteAndKeepsTheConnection() throws Exception {
+    try (RawHost admin = new RawHost(target.port())) {
+      connect(admin, 0, 0xFFFF, true);
+      assertTrue(command(admin, NvmeCommands.propertySet(Nvme.PROP_CC, 0x460001, false), 2, null).ok());
+      admin.send(new CapsuleCommandPdu(NvmeCommands.write(1, 0, 16).cid(3).sgl(Sqe.SGL_TRANSPORT, 0, 8192), null));
+      R2tPdu r2t = admin.next(R2tPdu.class);
+      PduCodecConfig cfg = new PduCodecConfig(true, 1 << 20);
+      cfg.digests(true, true);
+      EmbeddedChannel enc = new EmbeddedChannel(new NvmeTcpPduEncoder(cfg));
+      enc.writeOutbound(new H2CDataPdu(3, r2t.ttag(), 0, true, Unpooled.buffer(8192).writeZero(8192)));
+      CompositeByteBuf wire = Unpooled.compositeBuffer();
+      for (Object o; (o = enc.readOutbound()) != null; ) {
+        wire.addComponent(true, (ByteBuf) o);
+      }
+      int last = wire.writerIndex() - 1;
+      wire.setByte(last, wire.getByte(last) ^ 0x10);
+      admin.sendRaw(wire);
+      Cqe failed = admin.next(CapsuleResponsePdu.class).cqe();
+      assertEquals(Nvme.SCT_GENERIC, failed.sct());
+      assertEquals(Nvme.SC_TRANSIENT_TRANSPORT_ERROR, failed.sc());
+      assertFalse(failed.dnr(), "a transport error is worth retrying");
+      assertTrue(command(admin, NvmeCommands.keepAlive(), 4, null).ok(), "the connection stays up");
     }
   }
 

@@ -6,6 +6,7 @@ import io.bmagent.card.soft.nvmetcp.NvmeTcpPduEncoder;
 import io.bmagent.card.soft.nvmetcp.PduCodecConfig;
 import io.bmagent.card.soft.nvmetcp.Transports;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -53,6 +54,11 @@ final class RawHost implements AutoCloseable {
 
   void send(NvmeTcpPdu pdu) throws InterruptedException {
     channel.eventLoop().submit(() -> channel.writeAndFlush(pdu)).sync();
+  }
+
+  /** Sends bytes as they are, e.g. a PDU encoded elsewhere and then damaged. */
+  void sendRaw(ByteBuf bytes) throws InterruptedException {
+    channel.eventLoop().submit(() -> channel.writeAndFlush(bytes)).sync();
   }
 
   /** Runs on the event loop, e.g. to switch digests on before the next PDU is read. */

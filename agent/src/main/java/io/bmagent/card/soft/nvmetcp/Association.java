@@ -30,6 +30,8 @@ import java.util.function.Consumer;
 final class Association {
   private static final int ADMIN_DEPTH = 31;
   private static final int MAX_C2H_DATA = 16 << 20;
+  /** CC: EN, IOSQES 6 (64 bytes), IOCQES 4 (16 bytes), NVM command set, 4 KiB pages (Base 3.1.5). */
+  private static final long CC_ENABLED = 1 | (6 << 16) | (4 << 20);
   final List<NvmeTcpQueue> queues = new ArrayList<>();
   final Map<Integer, NamespaceInfo> namespaces = new ConcurrentSkipListMap<>();
   ControllerInfo info;
@@ -40,6 +42,7 @@ final class Association {
   private NvmeTcpQueue admin;
   private int cntlid;
   private long cap;
+  private long rtd3eMicros;
   private ScheduledFuture<?> keepAlive;
 
   Association(NvmeTcpControllerConfig config, EventLoopGroup group, ControllerCounters counters,
@@ -48,10 +51,6 @@ final class Association {
     this.group = group;
     this.counters = counters;
     this.orphans = orphans;
-  }
-
-  NvmeTcpQueue admin() {
-    return admin;
   }
 
   List<NvmeTcpQueue> ioQueues() {
@@ -67,8 +66,7 @@ final class Association {
       return admin("Property Get CAP", NvmeCommands.propertyGet(Nvme.PROP_CAP, true));
     }).thenCompose(c -> {
       cap = c.dw0() | (c.dw1() << 32);
-      // CC: EN, IOSQES 6 (64 bytes), IOCQES 4 (16 bytes), NVM command set, 4 KiB pages (Base 3.1.5).
-      return admin("Property Set CC", NvmeCommands.propertySet(Nvme.PROP_CC, 1 | (6 << 16) | (4 << 20), false));
+      return admin("Property Set CC", NvmeCommands.propertySet(Nvme.PROP_CC, CC_ENABLED, false));
     }).thenCompose(c -> waitReady(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500L * ((cap >>> 24) & 0xff))))
         .thenCompose(v -> identifyController())
         .thenCompose(v -> admin("Set Features Number of Queues", NvmeCommands.setNumberOfQueues(config.ioQueues)))
@@ -182,12 +180,14 @@ final class Association {
     return identify(Nvme.CNS_CONTROLLER, 0).thenAccept(p -> {
       try {
         int mdts = p.getUnsignedByte(77);
+        rtd3eMicros = p.getUnsignedIntLE(88);
         int pageSize = 4096 << ((cap >>> 48) & 0xf);
         int maxTransfer = mdts == 0 || mdts > 10 ? 1 << 20 : Math.min(1 << 20, pageSize << mdts);
         int inCapsule = Math.max(0, (int) p.getUnsignedIntLE(1792) * 16 - Sqe.SIZE);
         int depth = (int) Math.min(config.queueDepth, (cap & 0xffff));
+        IcRespPdu ic = admin.ready.join();
         info = new ControllerInfo(cntlid, ascii(p, 4, 20), ascii(p, 24, 40), ascii(p, 64, 8), maxTransfer,
-            inCapsule, 0, depth, (p.getByte(525) & 1) != 0);
+            inCapsule, 0, depth, (p.getByte(525) & 1) != 0, ic.headerDigest(), ic.dataDigest());
       } finally {
         p.release();
       }
@@ -200,7 +200,8 @@ final class Association {
 
   private CompletableFuture<Void> openIoQueues(int n) {
     info = new ControllerInfo(info.cntlid(), info.serial(), info.model(), info.firmware(), info.maxTransferBytes(),
-        info.inCapsuleBytes(), n, info.queueDepth(), info.volatileWriteCache());
+        info.inCapsuleBytes(), n, info.queueDepth(), info.volatileWriteCache(), info.headerDigest(),
+        info.dataDigest());
     List<CompletableFuture<Integer>> all = new ArrayList<>();
     for (int qid = 1; qid <= n; qid++) {
       int id = qid;
@@ -268,5 +269,56 @@ final class Association {
 
   void close() {
     channels().forEach(Channel::close);
+  }
+
+  /** How a {@link #shutdown} ended. */
+  enum ShutdownOutcome { COMPLETE, TIMED_OUT, FAILED }
+
+  /**
+   * Orderly shutdown in the order of NVMe Base 2.0, 3.6.1 (as Linux nvme_tcp_teardown_ctrl does
+   * it): let outstanding I/O finish, delete the I/O queues (over fabrics: disconnect their
+   * connections, NVMe-oF 1.1, 3.5), set CC.SHN to 01b (normal), poll CSTS.SHST until 10b
+   * (complete), then drop the admin connection. The wait is bounded by RTD3E, at least
+   * {@code minMillis} and at most 60 s as Linux clamps it; past it the controller is abandoned.
+   */
+  CompletableFuture<ShutdownOutcome> shutdown(long minMillis) {
+    long bound = Math.min(60_000, Math.max(minMillis, (rtd3eMicros + 999) / 1000));
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(bound);
+    List<NvmeTcpQueue> io = new ArrayList<>(ioQueues());
+    CompletableFuture<?>[] drains = io.stream().map(NvmeTcpQueue::drained).toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(drains).completeOnTimeout(null, bound, TimeUnit.MILLISECONDS)
+        .thenCompose(v -> CompletableFuture.allOf(io.stream()
+            .map(q -> toFuture(q.channel().close())).toArray(CompletableFuture[]::new)))
+        .thenCompose(v -> admin("Property Set CC.SHN", NvmeCommands.propertySet(Nvme.PROP_CC,
+            CC_ENABLED | Nvme.CC_SHN_NORMAL, false)))
+        .thenCompose(c -> waitShutdown(deadline))
+        .exceptionally(e -> ShutdownOutcome.FAILED)
+        .thenCompose(outcome -> toFuture(admin.channel().close()).thenApply(v -> outcome));
+  }
+
+  private CompletableFuture<ShutdownOutcome> waitShutdown(long deadline) {
+    return admin("Property Get CSTS", NvmeCommands.propertyGet(Nvme.PROP_CSTS, false)).thenCompose(c -> {
+      if (((c.dw0() >>> 2) & 3) == Nvme.CSTS_SHST_COMPLETE) {
+        return CompletableFuture.completedFuture(ShutdownOutcome.COMPLETE);
+      }
+      if (System.nanoTime() - deadline > 0) {
+        return CompletableFuture.completedFuture(ShutdownOutcome.TIMED_OUT);
+      }
+      CompletableFuture<ShutdownOutcome> later = new CompletableFuture<>();
+      admin.channel().eventLoop().schedule(() -> waitShutdown(deadline).whenComplete((o, e) -> {
+        if (e != null) {
+          later.completeExceptionally(e);
+        } else {
+          later.complete(o);
+        }
+      }), 10, TimeUnit.MILLISECONDS);
+      return later;
+    });
+  }
+
+  private static CompletableFuture<Void> toFuture(ChannelFuture cf) {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    cf.addListener(x -> f.complete(null));
+    return f;
   }
 }

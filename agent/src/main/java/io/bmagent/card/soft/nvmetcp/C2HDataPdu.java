@@ -8,6 +8,9 @@ import io.netty.buffer.DefaultByteBufHolder;
  * CapsuleResp of a successful command.
  */
 public final class C2HDataPdu extends DefaultByteBufHolder implements NvmeTcpPdu {
+  /** Set by the decoder when the data digest did not match; the data must not be used. */
+  private boolean dataDigestError;
+
   private final int cccid;
   private final long datao;
   private final boolean last;
@@ -35,6 +38,18 @@ public final class C2HDataPdu extends DefaultByteBufHolder implements NvmeTcpPdu
 
   public boolean success() {
     return success;
+  }
+
+  /**
+   * A data digest mismatch is not fatal (NVMe/TCP 1.0, 3.3.2, PDU digests; SPDK and Linux
+   * likewise): the receiver fails the one command with Transient Transport Error.
+   */
+  public boolean dataDigestError() {
+    return dataDigestError;
+  }
+
+  void markDataDigestError() {
+    dataDigestError = true;
   }
 
   @Override

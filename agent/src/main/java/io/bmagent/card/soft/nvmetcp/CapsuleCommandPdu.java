@@ -6,6 +6,9 @@ import io.netty.buffer.Unpooled;
 
 /** CapsuleCmd (NVMe/TCP 3.6.2.5): a 64-byte SQE plus optional in-capsule data. */
 public final class CapsuleCommandPdu extends DefaultByteBufHolder implements NvmeTcpPdu {
+  /** Set by the decoder when the data digest did not match; the data must not be used. */
+  private boolean dataDigestError;
+
   private final Sqe sqe;
 
   public CapsuleCommandPdu(Sqe sqe, ByteBuf data) {
@@ -15,6 +18,18 @@ public final class CapsuleCommandPdu extends DefaultByteBufHolder implements Nvm
 
   public Sqe sqe() {
     return sqe;
+  }
+
+  /**
+   * A data digest mismatch is not fatal (NVMe/TCP 1.0, 3.3.2, PDU digests; SPDK and Linux
+   * likewise): the receiver fails the one command with Transient Transport Error.
+   */
+  public boolean dataDigestError() {
+    return dataDigestError;
+  }
+
+  void markDataDigestError() {
+    dataDigestError = true;
   }
 
   @Override

@@ -5,6 +5,9 @@ import io.netty.buffer.DefaultByteBufHolder;
 
 /** H2CData (NVMe/TCP 3.6.2.7): host data answering an R2T; {@code datao} is the command offset. */
 public final class H2CDataPdu extends DefaultByteBufHolder implements NvmeTcpPdu {
+  /** Set by the decoder when the data digest did not match; the data must not be used. */
+  private boolean dataDigestError;
+
   private final int cccid;
   private final int ttag;
   private final long datao;
@@ -32,6 +35,18 @@ public final class H2CDataPdu extends DefaultByteBufHolder implements NvmeTcpPdu
 
   public boolean last() {
     return last;
+  }
+
+  /**
+   * A data digest mismatch is not fatal (NVMe/TCP 1.0, 3.3.2, PDU digests; SPDK and Linux
+   * likewise): the receiver fails the one command with Transient Transport Error.
+   */
+  public boolean dataDigestError() {
+    return dataDigestError;
+  }
+
+  void markDataDigestError() {
+    dataDigestError = true;
   }
 
   @Override

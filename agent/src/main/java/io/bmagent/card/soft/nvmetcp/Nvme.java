@@ -26,6 +26,11 @@ public final class Nvme {
     public static final int PROP_VS = 0x08;
     public static final int PROP_CC = 0x14;
     public static final int PROP_CSTS = 0x1C;
+    /** CC.SHN 01b, normal shutdown (NVMe Base 2.0, 3.1.3.5). */
+    public static final long CC_SHN_NORMAL = 1L << 14;
+    /** CSTS.SHST 10b, shutdown processing complete (NVMe Base 2.0, 3.1.3.6). */
+    public static final int CSTS_SHST_COMPLETE = 2;
+    public static final int CSTS_SHST_OCCURRING = 1;
     // Identify CNS values (NVMe Base 1.4, 5.15).
     public static final int CNS_NAMESPACE = 0x00;
     public static final int CNS_CONTROLLER = 0x01;

@@ -24,6 +24,12 @@ final class NvmeCommand {
   int attempts;
   /** When the current send times out, by {@link System#nanoTime()}. */
   long deadline;
+  /** Controller data bytes placed by the current send. */
+  int received;
+  /** Set when this send saw a transport error (bad data digest, missing data). */
+  boolean transportError;
+  /** The completion to report if the command runs out of attempts after transport errors. */
+  Cqe lastError;
 
   NvmeCommand(String what, Sqe sqe, ByteBuf out, ByteBuf in, int inLength, boolean reissue) {
     this.what = what;

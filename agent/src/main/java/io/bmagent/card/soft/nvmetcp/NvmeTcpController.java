@@ -218,7 +218,10 @@ public final class NvmeTcpController implements AutoCloseable {
     }
   }
 
-  /** Commands whose connection died; runs on any queue loop, so hop to ours. */
+  /**
+   * Commands whose connection died, or that saw a transport error on one that lives; runs on any
+   * queue loop, so hop to ours. Either way the command goes again, within the attempt budget.
+   */
   private void orphaned(List<NvmeCommand> lost) {
     if (state == PathState.CLOSED) {
       // Our loop may already be shutting down; fail here rather than risk a rejected hop.
@@ -229,6 +232,8 @@ public final class NvmeTcpController implements AutoCloseable {
       for (NvmeCommand c : lost) {
         if (!c.reissue) {
           c.future.completeExceptionally(NvmeException.path("connection lost during " + c.what, null));
+        } else if (c.attempts >= config.maxAttempts && c.lastError != null) {
+          c.future.complete(c.lastError);
         } else if (c.attempts >= config.maxAttempts) {
           c.future.completeExceptionally(NvmeException.path(c.what + " failed after " + c.attempts
               + " attempts on " + config.subNqn, null));
@@ -336,8 +341,10 @@ public final class NvmeTcpController implements AutoCloseable {
   }
 
   /**
-   * Shuts the controller down (CC.SHN, NVMe Base 7.6.2) if connected, then drops everything.
-   * Blocks until done, so never call it from an event loop.
+   * Shuts the controller down in order if connected (see {@link Association#shutdown}), then
+   * drops everything. A controller that does not report shutdown complete within the bound is
+   * abandoned and counted ({@link ControllerCounters#shutdownTimeouts()}). Blocks until done, so
+   * never call it from an event loop.
    */
   @Override
   public void close() {
@@ -358,10 +365,10 @@ public final class NvmeTcpController implements AutoCloseable {
         done.complete(null);
         return;
       }
-      NvmeCommand shutdown = new NvmeCommand("Shutdown", NvmeCommands.propertySet(Nvme.PROP_CC,
-          (1L << 14) | 1 | (6 << 16) | (4 << 20), false), null, null, 0, false);
-      a.admin().submit(shutdown);
-      shutdown.future.orTimeout(1, TimeUnit.SECONDS).whenComplete((c, x) -> {
+      a.shutdown(config.shutdownTimeoutMillis).whenComplete((outcome, x) -> {
+        (outcome == Association.ShutdownOutcome.COMPLETE ? counters.shutdownsComplete
+            : outcome == Association.ShutdownOutcome.TIMED_OUT ? counters.shutdownTimeouts
+            : counters.shutdownErrors).increment();
         a.close();
         done.complete(null);
       });

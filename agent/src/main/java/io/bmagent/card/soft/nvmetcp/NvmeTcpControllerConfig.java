@@ -18,6 +18,7 @@ public final class NvmeTcpControllerConfig {
   long maxReconnectDelayMillis = 2_000;
   long controllerLossTimeoutMillis = 600_000;
   long connectTimeoutMillis = 3_000;
+  long shutdownTimeoutMillis = 5_000;
   boolean headerDigest;
   boolean dataDigest;
   int threads = 1;
@@ -78,6 +79,15 @@ public final class NvmeTcpControllerConfig {
 
   public NvmeTcpControllerConfig connectTimeoutMillis(long ms) {
     this.connectTimeoutMillis = ms;
+    return this;
+  }
+
+  /**
+   * The least time a close waits for CSTS.SHST to report shutdown complete; a larger RTD3E from
+   * Identify Controller extends it (up to 60 s), as Linux's shutdown_timeout does.
+   */
+  public NvmeTcpControllerConfig shutdownTimeoutMillis(long ms) {
+    this.shutdownTimeoutMillis = ms;
     return this;
   }
 

@@ -108,12 +108,24 @@ public final class NvmeTcpPduDecoder extends ByteToMessageDecoder {
     if (pdo != 0 && PduType.carriesData(type) && plen > hlen) {
       boolean dd = (flags & PduType.FLAG_DDGSTF) != 0;
       dataLen = plen - pdo - (dd ? PduType.DIGEST_LEN : 0);
-      // The specification lets a receiver fail only the command on a data digest error; both of
-      // our ends re-issue after reconnect, so terminating is simpler and still recovers.
-      if (dd && in.getIntLE(s + pdo + dataLen) != Crc32c.of(in, s + pdo, dataLen)) {
-        throw error(TermReqPdu.FES_INVALID_HEADER_FIELD, 1, PduType.name(type) + " data digest mismatch");
+    }
+    boolean badData = dataLen > 0 && (flags & PduType.FLAG_DDGSTF) != 0
+        && in.getIntLE(s + pdo + dataLen) != Crc32c.of(in, s + pdo, dataLen);
+    NvmeTcpPdu pdu = pdu(in, s, type, flags, hlen, pdo, plen, dataLen);
+    if (badData) {
+      // Not a framing error: the PDU goes up marked, and only its command fails.
+      if (pdu instanceof C2HDataPdu d) {
+        d.markDataDigestError();
+      } else if (pdu instanceof H2CDataPdu d) {
+        d.markDataDigestError();
+      } else if (pdu instanceof CapsuleCommandPdu c) {
+        c.markDataDigestError();
       }
     }
+    return pdu;
+  }
+
+  private NvmeTcpPdu pdu(ByteBuf in, int s, int type, int flags, int hlen, int pdo, int plen, int dataLen) {
     return switch (type) {
       case PduType.IC_REQ -> new IcReqPdu(in.getUnsignedShortLE(s + 8), in.getUnsignedByte(s + 10),
           (in.getByte(s + 11) & 1) != 0, (in.getByte(s + 11) & 2) != 0, in.getUnsignedIntLE(s + 12));

@@ -38,6 +38,8 @@ final class NvmeTcpQueue extends ChannelInboundHandlerAdapter {
   private long maxH2cData = 4096;
   private boolean closed;
   private ScheduledFuture<?> sweep;
+  private int outstanding;
+  private final List<CompletableFuture<Void>> idleWaiters = new ArrayList<>();
 
   NvmeTcpQueue(int qid, int depth, PduCodecConfig codec, NvmeTcpControllerConfig config,
       ControllerCounters counters, Consumer<List<NvmeCommand>> orphans) {
@@ -81,9 +83,29 @@ final class NvmeTcpQueue extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * Completes once no command is outstanding here, for the drain before shutdown (NVMe Base 2.0,
+   * 3.6.1: allow outstanding commands to complete before deleting the queues). Any thread.
+   */
+  CompletableFuture<Void> drained() {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    channel().eventLoop().execute(() -> {
+      if (outstanding == 0 || closed) {
+        f.complete(null);
+      } else {
+        idleWaiters.add(f);
+      }
+    });
+    return f;
+  }
+
   private void send(NvmeCommand c, int cid) {
     slots[cid] = c;
+    outstanding++;
     c.attempts++;
+    c.received = 0;
+    c.transportError = false;
+    c.lastError = null;
     Sqe sqe = c.sqe.cid(cid);
     ByteBuf inline = null;
     if (c.outLength() > 0 && c.outLength() <= inCapsuleLimit) {
@@ -161,15 +183,33 @@ final class NvmeTcpQueue extends ChannelInboundHandlerAdapter {
     return cid < slots.length ? slots[cid] : null;
   }
 
+  /**
+   * Places C2HData (NVMe/TCP 3.6.2.8). A PDU naming no outstanding read is fatal (the CCCID field
+   * is wrong, FEI 8), as is data past the command's length (Data Transfer Out of Range). A bad
+   * data digest only fails this command; so does SUCCESS without LAST_PDU or with some of the
+   * command's data missing, since SUCCESS stands in for a CapsuleResp that no longer follows.
+   */
   private void data(C2HDataPdu d) {
     NvmeCommand c = command(d.cccid());
     int len = d.content().readableBytes();
-    if (c == null || c.in == null || d.datao() + len > c.inLength) {
+    if (c == null || c.in == null) {
+      terminate(TermReqPdu.FES_INVALID_HEADER_FIELD, 8);
+      return;
+    }
+    if (d.datao() + len > c.inLength) {
       terminate(TermReqPdu.FES_DATA_OUT_OF_RANGE, 12);
       return;
     }
-    c.in.setBytes(c.inBase + (int) d.datao(), d.content());
+    if (d.dataDigestError()) {
+      c.transportError = true;
+    } else {
+      c.in.setBytes(c.inBase + (int) d.datao(), d.content());
+      c.received += len;
+    }
     if (d.success()) {
+      if (!d.last()) {
+        c.transportError = true;
+      }
       complete(d.cccid(), Cqe.success(d.cccid(), 0));
     }
   }
@@ -177,7 +217,11 @@ final class NvmeTcpQueue extends ChannelInboundHandlerAdapter {
   /** Answers an R2T with H2CData PDUs of at most MAXH2CDATA, LAST_PDU on the final one (3.6.2.7). */
   private void r2t(R2tPdu r) {
     NvmeCommand c = command(r.cccid());
-    if (c == null || c.out == null || r.r2to() + r.r2tl() > c.outLength() || r.r2tl() == 0) {
+    if (c == null || c.out == null) {
+      terminate(TermReqPdu.FES_INVALID_HEADER_FIELD, 8);
+      return;
+    }
+    if (r.r2to() + r.r2tl() > c.outLength() || r.r2tl() == 0) {
       terminate(TermReqPdu.FES_DATA_OUT_OF_RANGE, 12);
       return;
     }
@@ -198,15 +242,34 @@ final class NvmeTcpQueue extends ChannelInboundHandlerAdapter {
       return;
     }
     slots[cid] = null;
-    if (cqe.ok() && c.in != null) {
-      c.in.writerIndex(Math.max(c.in.writerIndex(), c.inBase + c.inLength));
+    outstanding--;
+    if (cqe.ok() && c.in != null && c.received != c.inLength) {
+      c.transportError = true; // a success that did not bring all of the command's data
     }
-    c.future.complete(cqe);
+    if (cqe.ok() && c.transportError) {
+      // Transient Transport Error, DNR clear (NVMe Base 2.0, 4.2.3.1, generic status 22h).
+      counters.transportErrors.increment();
+      c.lastError = Cqe.error(cid, Nvme.SCT_GENERIC, Nvme.SC_TRANSIENT_TRANSPORT_ERROR, false);
+      if (c.reissue) {
+        orphans.accept(List.of(c));
+      } else {
+        c.future.complete(c.lastError);
+      }
+    } else {
+      if (cqe.ok() && c.in != null) {
+        c.in.writerIndex(Math.max(c.in.writerIndex(), c.inBase + c.inLength));
+      }
+      c.future.complete(cqe);
+    }
     NvmeCommand next = backlog.poll();
     if (next != null) {
       send(next, cid);
     } else {
       freeCids.add(cid);
+    }
+    if (outstanding == 0 && !idleWaiters.isEmpty()) {
+      idleWaiters.forEach(f -> f.complete(null));
+      idleWaiters.clear();
     }
   }
 
@@ -230,6 +293,9 @@ final class NvmeTcpQueue extends ChannelInboundHandlerAdapter {
         slots[i] = null;
       }
     }
+    outstanding = 0;
+    idleWaiters.forEach(f -> f.complete(null));
+    idleWaiters.clear();
     if (!lost.isEmpty()) {
       orphans.accept(lost);
     }

@@ -208,13 +208,32 @@ class NvmeTcpPduCodecTest {
     expectTermination(host, bytes, TermReqPdu.FES_HEADER_DIGEST_ERROR);
   }
 
+  /** A data digest error is the command's, not the connection's: the PDU goes up marked, nothing is sent. */
   @Test
-  void dataDigestMismatchTerminates() {
+  void dataDigestMismatchMarksThePduAndKeepsTheConnection() {
     EmbeddedChannel tx = channel(true, false, true, 4096);
-    ByteBuf bytes = wire(tx, new H2CDataPdu(1, 1, 0, true, Unpooled.wrappedBuffer(new byte[] {1, 2, 3})));
-    bytes.setByte(25, 9);
+    ByteBuf bytes = wire(tx, new H2CDataPdu(1, 1, 0, true, Unpooled.wrappedBuffer(new byte[] {1, 2, 3, 4})));
+    // H2CData: 24-byte header, PDO 24, 4 data bytes, then DDGST at 28..31.
+    assertEquals(PduType.FLAG_DDGSTF | PduType.FLAG_LAST_PDU, bytes.getUnsignedByte(1));
+    assertEquals(32, bytes.getIntLE(4));
+    bytes.setByte(29, bytes.getByte(29) ^ 0x40);
     EmbeddedChannel ctrl = channel(false, false, true, 4096);
-    expectTermination(ctrl, bytes, TermReqPdu.FES_INVALID_HEADER_FIELD);
+    ctrl.writeInbound(bytes);
+    H2CDataPdu pdu = ctrl.readInbound();
+    assertTrue(pdu.dataDigestError());
+    pdu.release();
+    assertNull(ctrl.readOutbound(), "no TermReq for a data digest error");
+    assertTrue(ctrl.isOpen());
+    assertTrue(errors.isEmpty());
+
+    ByteBuf good = wire(tx, new C2HDataPdu(1, 0, true, false, Unpooled.wrappedBuffer(new byte[] {5, 6, 7, 8})));
+    EmbeddedChannel host = channel(true, false, true, 4096);
+    host.writeInbound(good);
+    C2HDataPdu ok = host.readInbound();
+    assertFalse(ok.dataDigestError());
+    ok.release();
+    assertFalse(ctrl.finish());
+    assertFalse(host.finish());
   }
 
   @Test

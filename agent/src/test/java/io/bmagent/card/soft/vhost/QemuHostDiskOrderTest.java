@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.bmagent.card.BlockDeviceConfig;
 import io.bmagent.card.DeviceType;
+import io.bmagent.card.Digests;
 import io.bmagent.card.NvmeofPath;
 import io.bmagent.card.QosLimits;
 import io.bmagent.card.Transport;
@@ -50,7 +51,7 @@ class QemuHostDiskOrderTest {
   private static BlockDeviceConfig device(String id, Subsystem subsystem, int port, boolean boot) {
     int nsid = subsystem.addMemoryNamespace(1 << 20, 4096).nsid();
     return new BlockDeviceConfig(id, DeviceType.VIRTIO_BLK, new NvmeofPath(Transport.TCP, "127.0.0.1", port, NQN,
-        nsid, "nqn.2026-11.io.bmagent:host", ""), 1 << 20, 4096, 2, QosLimits.UNLIMITED, boot);
+        nsid, "nqn.2026-11.io.bmagent:host", "", Digests.NONE), 1 << 20, 4096, 2, QosLimits.UNLIMITED, boot);
   }
 
   /** The socket file names of the disks' chardevs, in command-line order. */
