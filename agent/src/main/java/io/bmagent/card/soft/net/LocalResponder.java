@@ -7,6 +7,7 @@ import io.bmagent.card.soft.net.packet.Dhcp;
 import io.bmagent.card.soft.net.packet.DhcpReply;
 import io.bmagent.card.soft.net.policy.PolicySnapshot;
 import io.bmagent.net.Ipv4Address;
+import java.util.function.ToIntFunction;
 
 /**
  * Answers the host's ARP and DHCP on the card, as a cloud's virtual switch does: the overlay never carries a
@@ -20,10 +21,13 @@ final class LocalResponder {
 
   private final PortCounters counters;
   private final FrameSink host;
+  /** The MTU announced to the host: what the underlay carries, never more than the port's. */
+  private final ToIntFunction<PortConfig> mtu;
 
-  LocalResponder(PortCounters counters, FrameSink host) {
+  LocalResponder(PortCounters counters, FrameSink host, ToIntFunction<PortConfig> mtu) {
     this.counters = counters;
     this.host = host;
+    this.mtu = mtu;
   }
 
   /**
@@ -86,7 +90,7 @@ final class LocalResponder {
     }
     DhcpReply.Lease lease = new DhcpReply.Lease(cfg.privateIp().value(), cfg.subnet().mask(),
         cfg.gateway().value(), cfg.dnsServers().stream().map(Ipv4Address::value).toList(), LEASE_SECONDS,
-        cfg.mtu());
+        mtu.applyAsInt(cfg));
     byte[] out = new byte[DhcpReply.maxFrameLength(lease)];
     int n = DhcpReply.write(out, b, bootp, reply, lease, s.gatewayMac(), cfg.gateway().value());
     deliver(out, n);

@@ -61,6 +61,31 @@ class PipelineStatefulTest {
     assertEquals(1, f.port.port().orElseThrow().stats().conntrackEntries());
   }
 
+  /** Flags no TCP sends together are invalid, as Linux conntrack's tcp_valid_flags says: not tracked, not passed. */
+  @Test
+  void invalidFlagCombinationsAreNotTracked() {
+    f.openAcls();
+    f.apply(rule(PolicyTable.SG_INGRESS, 0, Protocol.TCP, "0.0.0.0/0", PortRange.single(22), RuleAction.ALLOW),
+        rule(PolicyTable.SG_EGRESS, 0, Protocol.TCP, "0.0.0.0/0", PortRange.ALL, RuleAction.ALLOW));
+    int[] invalid = {Tcp.SYN | Tcp.FIN, Tcp.SYN | Tcp.RST, Tcp.SYN | Tcp.FIN | Tcp.PSH | Tcp.URG, 0, Tcp.FIN,
+        Tcp.FIN | Tcp.PSH | Tcp.URG, Tcp.SYN | Tcp.ACK | Tcp.URG, Tcp.RST | Tcp.ACK | Tcp.URG};
+    for (int i = 0; i < invalid.length; i++) {
+      in(50000 + i, 22, invalid[i]);
+      assertNull(f.host.poll(), "flags " + Integer.toHexString(invalid[i]));
+    }
+    assertEquals(invalid.length, f.drops(DropReason.CONNTRACK_INVALID));
+    assertEquals(0, f.port.port().orElseThrow().stats().conntrackEntries(), "none was tracked");
+
+    in(50100, 22, Tcp.SYN | Tcp.PSH);
+    assertNotNull(f.host.poll(), "PSH aside, a SYN opens the connection");
+    out(22, 50100, Tcp.SYN | Tcp.ACK);
+    assertNotNull(f.underlay.poll());
+    out(22, 50100, Tcp.SYN | Tcp.FIN);
+    assertNull(f.underlay.poll(), "an invalid segment of a tracked connection is dropped too");
+    out(22, 50100, Tcp.ACK | Tcp.FIN);
+    assertNotNull(f.underlay.poll());
+  }
+
   @Test
   void ingressRuleAllowsOnlyItsPortFromItsCidr() {
     f.openAcls();
