@@ -63,7 +63,10 @@ final class LocalResponder {
     deliver(out, out.length);
   }
 
-  /** Answers DISCOVER with OFFER and REQUEST with ACK, or NAK when the host asks for another address. */
+  /**
+   * Answers DISCOVER with OFFER, REQUEST with ACK, or NAK when the host asks for another address, and INFORM with an
+   * ACK of the configuration alone.
+   */
   void dhcp(PolicySnapshot s, byte[] b, int bootp, int len) {
     PortConfig cfg = s.config();
     if (!Dhcp.isRequest(b, bootp, len)) {
@@ -75,8 +78,20 @@ final class LocalResponder {
       return;
     }
     int type = Dhcp.messageType(b, bootp, len);
+    int serverId = Dhcp.serverId(b, bootp, len);
+    if (type == Dhcp.REQUEST && serverId != 0 && serverId != cfg.gateway().value()) {
+      // The client chose another server's offer: that server answers, this one stays silent (RFC 2131, 4.3.2).
+      counters.drop(DropReason.DHCP);
+      return;
+    }
     int reply;
-    if (type == Dhcp.DISCOVER) {
+    if (type == Dhcp.INFORM) {
+      if (Dhcp.ciaddr(b, bootp) != cfg.privateIp().value()) {
+        counters.drop(DropReason.SPOOFED);
+        return;
+      }
+      reply = Dhcp.INFORM;
+    } else if (type == Dhcp.DISCOVER) {
       reply = Dhcp.OFFER;
     } else if (type == Dhcp.REQUEST) {
       int asked = Dhcp.requestedIp(b, bootp, len);
@@ -92,7 +107,9 @@ final class LocalResponder {
         cfg.gateway().value(), cfg.dnsServers().stream().map(Ipv4Address::value).toList(), LEASE_SECONDS,
         mtu.applyAsInt(cfg));
     byte[] out = new byte[DhcpReply.maxFrameLength(lease)];
-    int n = DhcpReply.write(out, b, bootp, reply, lease, s.gatewayMac(), cfg.gateway().value());
+    int n = reply == Dhcp.INFORM
+        ? DhcpReply.writeInformAck(out, b, bootp, lease, s.gatewayMac(), cfg.gateway().value())
+        : DhcpReply.write(out, b, bootp, reply, lease, s.gatewayMac(), cfg.gateway().value());
     deliver(out, n);
   }
 
