@@ -88,7 +88,8 @@ public final class SoftNetworkPort implements NetworkPort, AutoCloseable {
   @Override
   public synchronized Optional<PortState> port() {
     conntrack.sweep();
-    return Optional.ofNullable(config).map(c -> new PortState(c, counters.stats(conntrack.size())));
+    return Optional.ofNullable(config)
+        .map(c -> new PortState(c, counters.stats(conntrack.size(), conntrack.evictions())));
   }
 
   @Override

@@ -181,17 +181,39 @@ class PipelineStatefulTest {
   }
 
   @Test
-  void fullTableRefusesNewConnectionsUntilSomeExpire() {
+  void fullTableOfAnsweredFlowsRefusesNewConnectionsUntilSomeExpire() {
     PipelineFixture small = new PipelineFixture(new CardInfo.Limits(8, 1, 100, 100, 100, 2, 4));
     small.openAcls();
     small.apply(rule(PolicyTable.SG_EGRESS, 0, Protocol.ALL, "0.0.0.0/0", PortRange.ALL, RuleAction.ALLOW));
-    for (int p = 1; p <= 3; p++) {
+    for (int p = 1; p <= 2; p++) {
       small.host.inject(Frames.udp(HOST_MAC, PEER_MAC, HOST_IP, PEER_IP, p, 53, new byte[4]));
+      small.underlay.inject(PEER_CARD, Frames.vxlan(VNI, Frames.udp(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, 53, p,
+          new byte[4])));
     }
-    assertEquals(1, small.drops(DropReason.CONNTRACK_FULL));
+    small.host.inject(Frames.udp(HOST_MAC, PEER_MAC, HOST_IP, PEER_IP, 3, 53, new byte[4]));
+    assertEquals(1, small.drops(DropReason.CONNTRACK_FULL), "answered flows are not evicted");
     small.advanceSeconds(31);
     small.host.inject(Frames.udp(HOST_MAC, PEER_MAC, HOST_IP, PEER_IP, 4, 53, new byte[4]));
     assertEquals(1, small.drops(DropReason.CONNTRACK_FULL));
     assertEquals(1, small.port.port().orElseThrow().stats().conntrackEntries());
+  }
+
+  @Test
+  void fullTableEvictsAnUnansweredFlowForANewOne() {
+    PipelineFixture small = new PipelineFixture(new CardInfo.Limits(8, 1, 100, 100, 100, 2, 4));
+    small.openAcls();
+    small.apply(rule(PolicyTable.SG_EGRESS, 0, Protocol.ALL, "0.0.0.0/0", PortRange.ALL, RuleAction.ALLOW));
+    small.host.inject(Frames.udp(HOST_MAC, PEER_MAC, HOST_IP, PEER_IP, 1, 53, new byte[4]));
+    small.underlay.inject(PEER_CARD, Frames.vxlan(VNI, Frames.udp(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, 53, 1,
+        new byte[4])));
+    for (int p = 2; p <= 5; p++) {
+      small.host.inject(Frames.udp(HOST_MAC, PEER_MAC, HOST_IP, PEER_IP, p, 53, new byte[4]));
+    }
+    assertEquals(0, small.drops(DropReason.CONNTRACK_FULL));
+    assertEquals(3, small.port.port().orElseThrow().stats().conntrackEvictions());
+    small.underlay.inject(PEER_CARD, Frames.vxlan(VNI, Frames.udp(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, 53, 1,
+        new byte[4])));
+    small.host.poll();
+    assertNotNull(small.host.poll(), "the answered flow kept its entry");
   }
 }
