@@ -71,7 +71,7 @@ public final class Agent implements AutoCloseable {
     services.add(health.getHealthService());
     services.add(ProtoReflectionServiceV1.newInstance());
     metrics.bind(new AgentMetrics(reconciler, events));
-    CardStatusMetrics.register(book, metrics);
+    CardStatusMetrics.register(book, card, metrics);
     ServerInterceptor[] operations = {metrics.grpcInterceptor(), new AuditInterceptor()};
     services.replaceAll(s -> (BindableService) () -> ServerInterceptors.intercept(s, operations));
     health.setStatus("", ServingStatus.NOT_SERVING);
