@@ -72,7 +72,7 @@ public final class Agent implements AutoCloseable {
     services.add(health.getHealthService());
     services.add(ProtoReflectionServiceV1.newInstance());
     metrics.bind(new AgentMetrics(reconciler, events));
-    CardStatusMetrics.register(book, metrics);
+    CardStatusMetrics.register(book, card, metrics);
     // Requests are parsed inside the call (a malformed one is INVALID_ARGUMENT, not UNKNOWN): the audit line sees
     // parsed requests, the metrics see every call, malformed ones included.
     ServerInterceptor audit = new AuditInterceptor();

@@ -1,6 +1,7 @@
 package io.bmagent.metrics;
 
 import io.bmagent.card.BlockDeviceState;
+import io.bmagent.card.Card;
 import io.bmagent.card.BlockDeviceStats;
 import io.bmagent.card.PathState;
 import io.bmagent.card.PortState;
@@ -13,6 +14,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -23,26 +25,33 @@ import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 
 /**
- * What the reconciler last observed of the card, from {@link StatusBook}: per-volume I/O counters, path and freeze
- * state; the port's packets, bytes, drops by reason and conntrack entries; the host's power. Volumes and drop reasons
- * come and go, so the meters are brought in line with the book before each scrape. The values are as fresh as the last
- * reconcile pass; counters restart from zero when a device is re-attached, which Prometheus treats as a reset.
+ * The card's counters and state: per-volume I/O counters, path and freeze state; the port's packets, bytes, drops by
+ * reason and conntrack entries; the host's power. Counters are read from the card itself at each scrape, not from the
+ * last reconcile pass (up to its resync period old), and only when the card cannot answer from what the reconciler
+ * last observed ({@link StatusBook}); the host's power is the book's. Volumes and drop reasons come and go, so the
+ * meters are brought in line before each scrape; counters restart from zero when a device is re-attached, which
+ * Prometheus treats as a reset.
  */
 public final class CardStatusMetrics {
 
   private final StatusBook book;
+  private final Card card;
   private final MeterRegistry registry;
+  /** What the card reported at the start of the current scrape. */
+  private volatile Optional<PortStats> port = Optional.empty();
+  private volatile Map<String, BlockDeviceState> devices = Map.of();
   private final Map<String, List<Meter>> volumes = new HashMap<>();
   private final Set<String> dropReasons = new HashSet<>();
 
-  private CardStatusMetrics(StatusBook book, MeterRegistry registry) {
+  private CardStatusMetrics(StatusBook book, Card card, MeterRegistry registry) {
     this.book = book;
+    this.card = card;
     this.registry = registry;
   }
 
   /** Registers the fixed meters now and the per-volume and per-reason ones at every scrape. */
-  public static void register(StatusBook book, Metrics metrics) {
-    CardStatusMetrics m = new CardStatusMetrics(book, metrics.registry());
+  public static void register(StatusBook book, Card card, Metrics metrics) {
+    CardStatusMetrics m = new CardStatusMetrics(book, card, metrics.registry());
     m.registerFixed();
     metrics.beforeScrape(m::refresh);
   }
@@ -50,28 +59,44 @@ public final class CardStatusMetrics {
   private void registerFixed() {
     Gauge.builder("bmagent.host.powered.on", book, b -> b.power() == PowerState.ON ? 1 : 0)
         .description("1 when the card reports the host powered on").register(registry);
-    Gauge.builder("bmagent.port.up", book, b -> b.port().isPresent() ? 1 : 0)
+    Gauge.builder("bmagent.port.up", this, m -> m.port.isPresent() ? 1 : 0)
         .description("1 when the host's port is configured on the card").register(registry);
     portCounter("bmagent.port.transmitted.packets", null, "Packets sent by the host", PortStats::txPackets);
     portCounter("bmagent.port.transmitted", BaseUnits.BYTES, "Bytes sent by the host", PortStats::txBytes);
     portCounter("bmagent.port.received.packets", null, "Packets delivered to the host", PortStats::rxPackets);
     portCounter("bmagent.port.received", BaseUnits.BYTES, "Bytes delivered to the host", PortStats::rxBytes);
-    Gauge.builder("bmagent.port.conntrack.entries", book, b -> port(b).map(PortStats::conntrackEntries).orElse(0L))
+    Gauge.builder("bmagent.port.conntrack.entries", this, m -> m.port.map(PortStats::conntrackEntries).orElse(0L))
         .description("Connections tracked by the stateful security groups").register(registry);
+    portCounter("bmagent.port.conntrack.evictions", null,
+        "Connections a full table evicted for new ones, the unproven first", PortStats::conntrackEvictions);
   }
 
   private void portCounter(String name, String unit, String help, ToLongFunction<PortStats> value) {
-    FunctionCounter.builder(name, book, b -> port(b).map(value::applyAsLong).orElse(0L))
+    FunctionCounter.builder(name, this, m -> m.port.map(value::applyAsLong).orElse(0L))
         .baseUnit(unit).description(help).register(registry);
   }
 
-  private static Optional<PortStats> port(StatusBook b) {
-    return b.port().map(PortState::stats);
+  /** Reads the card now; a card that cannot answer leaves what the reconciler last observed. */
+  private void read() {
+    Optional<PortStats> p;
+    Collection<BlockDeviceState> ds;
+    try {
+      p = card.network().port().map(PortState::stats);
+      ds = card.storage().list();
+    } catch (RuntimeException e) {
+      p = book.port().map(PortState::stats);
+      ds = book.devices();
+    }
+    Map<String, BlockDeviceState> byVolume = new HashMap<>();
+    ds.forEach(d -> byVolume.put(d.volumeId(), d));
+    port = p;
+    devices = byVolume;
   }
 
   private synchronized void refresh() {
+    read();
     Set<String> seen = new HashSet<>();
-    for (BlockDeviceState d : book.devices()) {
+    for (BlockDeviceState d : devices.values()) {
       seen.add(d.volumeId());
       volumes.computeIfAbsent(d.volumeId(), this::volumeMeters);
     }
@@ -82,10 +107,10 @@ public final class CardStatusMetrics {
       e.getValue().forEach(registry::remove);
       return true;
     });
-    port(book).ifPresent(s -> s.drops().keySet().forEach(reason -> {
+    port.ifPresent(s -> s.drops().keySet().forEach(reason -> {
       if (dropReasons.add(reason)) {
-        FunctionCounter.builder("bmagent.port.dropped.packets", book,
-                b -> port(b).map(p -> p.drops().getOrDefault(reason, 0L)).orElse(0L))
+        FunctionCounter.builder("bmagent.port.dropped.packets", this,
+                m -> m.port.map(p -> p.drops().getOrDefault(reason, 0L)).orElse(0L))
             .tag("reason", reason).description("Packets dropped by the card, by reason").register(registry);
       }
     }));
@@ -108,12 +133,13 @@ public final class CardStatusMetrics {
   }
 
   private Meter volumeCounter(String id, String name, String unit, String help, ToLongFunction<BlockDeviceStats> f) {
-    return FunctionCounter.builder(name, book, b -> b.device(id).map(d -> f.applyAsLong(d.stats())).orElse(0L))
+    return FunctionCounter.builder(name, this,
+            m -> Optional.ofNullable(m.devices.get(id)).map(d -> f.applyAsLong(d.stats())).orElse(0L))
         .tag("volume", id).baseUnit(unit).description(help).register(registry);
   }
 
   private Meter volumeGauge(String id, String name, String help, ToDoubleFunction<BlockDeviceState> f) {
-    return Gauge.builder(name, book, b -> b.device(id).map(f::applyAsDouble).orElse(0.0))
+    return Gauge.builder(name, this, m -> Optional.ofNullable(m.devices.get(id)).map(f::applyAsDouble).orElse(0.0))
         .tag("volume", id).description(help).register(registry);
   }
 }

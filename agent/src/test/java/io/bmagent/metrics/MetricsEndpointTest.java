@@ -108,6 +108,24 @@ class MetricsEndpointTest {
     assertEquals(7, s.require("bmagent_port_conntrack_entries", Map.of()));
   }
 
+  /** Counters come from the card when Prometheus asks, not from the last reconcile pass (up to 30 s old). */
+  @Test
+  void aScrapeRightAfterTrafficShowsTheNewCounters() throws Exception {
+    f.instances.provisionInstance(Specs.provision(true));
+    f.awaitPhase(InstancePhase.INSTANCE_PHASE_RUNNING);
+    // The test agent has no periodic resync: nothing but the scrape itself reads the card after this.
+    card.setPortStats(new PortStats(50, 5000, 60, 6000, Map.of("security_group", 4L), 3, 2));
+    card.setStats("vol-boot", new BlockDeviceStats(11, 22, 4096, 8192, 0));
+    Scrape s = Scrape.of(uri);
+    assertEquals(50, s.require("bmagent_port_transmitted_packets_total", Map.of()));
+    assertEquals(6000, s.require("bmagent_port_received_bytes_total", Map.of()));
+    assertEquals(4, s.require("bmagent_port_dropped_packets_total", Map.of("reason", "security_group")));
+    assertEquals(3, s.require("bmagent_port_conntrack_entries", Map.of()));
+    assertEquals(2, s.require("bmagent_port_conntrack_evictions_total", Map.of()));
+    assertEquals(11, s.require("bmagent_volume_read_operations_total", Map.of("volume", "vol-boot")));
+    assertEquals(8192, s.require("bmagent_volume_written_bytes_total", Map.of("volume", "vol-boot")));
+  }
+
   @Test
   void aDetachedVolumeLeavesTheScrape() throws Exception {
     f.instances.provisionInstance(Specs.provision(false));

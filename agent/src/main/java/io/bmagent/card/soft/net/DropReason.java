@@ -18,13 +18,24 @@ public enum DropReason {
   DHCP("dhcp"),
   /** A broadcast or multicast IPv4 packet: the overlay carries unicast only, as in the clouds' VPCs. */
   BROADCAST("broadcast"),
-  /** A non-first IPv4 fragment: it carries no ports for the rules to match. */
+  /** A non-first IPv4 fragment of no datagram whose first fragment was allowed (or that came before it). */
   FRAGMENT("fragment"),
+  /** A first fragment when the table of fragmented datagrams in flight is full. */
+  FRAGMENT_TABLE_FULL("fragment_table_full"),
+  /** Too large for the underlay once encapsulated (RFC 7348, 4.3: never fragmented); with DF the host is told. */
+  TOO_BIG("too_big"),
+  /** An inner frame from the overlay with an 802.1Q tag, which a VXLAN segment must not carry (RFC 7348, 6.1). */
+  VLAN("vlan"),
+  /** An inner frame from the overlay to another unicast MAC than the host's. */
+  NOT_FOR_HOST_MAC("not_for_host_mac"),
   /** Denied by an ACL rule or by the ACL's default deny. */
   ACL("acl"),
   /** No security-group rule allows the connection, or a table change no longer allows it. */
   SECURITY_GROUP("security_group"),
-  /** A TCP segment other than a SYN for a connection the card does not track. */
+  /**
+   * A TCP segment other than a SYN for a connection the card does not track, or with flags no TCP sends together
+   * (SYN with FIN or RST, no ACK nor SYN nor RST), which Linux conntrack calls invalid.
+   */
   CONNTRACK_INVALID("conntrack_invalid"),
   /** The connection table is full. */
   CONNTRACK_FULL("conntrack_full"),

@@ -7,6 +7,7 @@ import io.bmagent.card.soft.net.packet.Dhcp;
 import io.bmagent.card.soft.net.packet.DhcpReply;
 import io.bmagent.card.soft.net.policy.PolicySnapshot;
 import io.bmagent.net.Ipv4Address;
+import java.util.function.ToIntFunction;
 
 /**
  * Answers the host's ARP and DHCP on the card, as a cloud's virtual switch does: the overlay never carries a
@@ -20,10 +21,13 @@ final class LocalResponder {
 
   private final PortCounters counters;
   private final FrameSink host;
+  /** The MTU announced to the host: what the underlay carries, never more than the port's. */
+  private final ToIntFunction<PortConfig> mtu;
 
-  LocalResponder(PortCounters counters, FrameSink host) {
+  LocalResponder(PortCounters counters, FrameSink host, ToIntFunction<PortConfig> mtu) {
     this.counters = counters;
     this.host = host;
+    this.mtu = mtu;
   }
 
   /**
@@ -59,7 +63,10 @@ final class LocalResponder {
     deliver(out, out.length);
   }
 
-  /** Answers DISCOVER with OFFER and REQUEST with ACK, or NAK when the host asks for another address. */
+  /**
+   * Answers DISCOVER with OFFER, REQUEST with ACK, or NAK when the host asks for another address, and INFORM with an
+   * ACK of the configuration alone.
+   */
   void dhcp(PolicySnapshot s, byte[] b, int bootp, int len) {
     PortConfig cfg = s.config();
     if (!Dhcp.isRequest(b, bootp, len)) {
@@ -71,8 +78,20 @@ final class LocalResponder {
       return;
     }
     int type = Dhcp.messageType(b, bootp, len);
+    int serverId = Dhcp.serverId(b, bootp, len);
+    if (type == Dhcp.REQUEST && serverId != 0 && serverId != cfg.gateway().value()) {
+      // The client chose another server's offer: that server answers, this one stays silent (RFC 2131, 4.3.2).
+      counters.drop(DropReason.DHCP);
+      return;
+    }
     int reply;
-    if (type == Dhcp.DISCOVER) {
+    if (type == Dhcp.INFORM) {
+      if (Dhcp.ciaddr(b, bootp) != cfg.privateIp().value()) {
+        counters.drop(DropReason.SPOOFED);
+        return;
+      }
+      reply = Dhcp.INFORM;
+    } else if (type == Dhcp.DISCOVER) {
       reply = Dhcp.OFFER;
     } else if (type == Dhcp.REQUEST) {
       int asked = Dhcp.requestedIp(b, bootp, len);
@@ -86,9 +105,11 @@ final class LocalResponder {
     }
     DhcpReply.Lease lease = new DhcpReply.Lease(cfg.privateIp().value(), cfg.subnet().mask(),
         cfg.gateway().value(), cfg.dnsServers().stream().map(Ipv4Address::value).toList(), LEASE_SECONDS,
-        cfg.mtu());
+        mtu.applyAsInt(cfg));
     byte[] out = new byte[DhcpReply.maxFrameLength(lease)];
-    int n = DhcpReply.write(out, b, bootp, reply, lease, s.gatewayMac(), cfg.gateway().value());
+    int n = reply == Dhcp.INFORM
+        ? DhcpReply.writeInformAck(out, b, bootp, lease, s.gatewayMac(), cfg.gateway().value())
+        : DhcpReply.write(out, b, bootp, reply, lease, s.gatewayMac(), cfg.gateway().value());
     deliver(out, n);
   }
 

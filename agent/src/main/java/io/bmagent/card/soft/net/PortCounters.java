@@ -43,6 +43,11 @@ public final class PortCounters {
 
   /** A snapshot; only reasons that occurred are listed. */
   public PortStats stats(long conntrackEntries) {
+    return stats(conntrackEntries, 0);
+  }
+
+  /** A snapshot with the connection table's figures; only reasons that occurred are listed. */
+  public PortStats stats(long conntrackEntries, long conntrackEvictions) {
     Map<String, Long> byReason = new LinkedHashMap<>();
     for (DropReason r : DropReason.values()) {
       long n = drops[r.ordinal()].sum();
@@ -51,6 +56,6 @@ public final class PortCounters {
       }
     }
     return new PortStats(txPackets.sum(), txBytes.sum(), rxPackets.sum(), rxBytes.sum(), byReason,
-        conntrackEntries);
+        conntrackEntries, conntrackEvictions);
   }
 }

@@ -10,6 +10,7 @@ import io.bmagent.card.PortState;
 import io.bmagent.card.VpcGateway;
 import io.bmagent.card.VpcMapping;
 import io.bmagent.card.soft.net.conntrack.ConnTrack;
+import io.bmagent.card.soft.net.conntrack.Fragments;
 import io.bmagent.card.soft.net.conntrack.Timeouts;
 import io.bmagent.card.soft.net.policy.MappingTable;
 import io.bmagent.card.soft.net.policy.PolicySnapshot;
@@ -33,8 +34,12 @@ import java.util.function.LongSupplier;
  */
 public final class SoftNetworkPort implements NetworkPort, AutoCloseable {
 
+  /** Fragmented datagrams in flight that the port follows at once; beyond, first fragments are dropped. */
+  private static final int FRAGMENTED_DATAGRAMS = 4096;
+
   private final CardInfo.Limits limits;
   private final ConnTrack conntrack;
+  private final Fragments fragments;
   private final PortCounters counters = new PortCounters();
   private final Map<PolicyRule, LongAdder> hits = new ConcurrentHashMap<>();
   private final RuleBook book = new RuleBook();
@@ -54,6 +59,7 @@ public final class SoftNetworkPort implements NetworkPort, AutoCloseable {
   public SoftNetworkPort(CardInfo.Limits limits, Timeouts timeouts, LongSupplier nanoClock) {
     this.limits = limits;
     this.conntrack = new ConnTrack(limits.maxConnections(), timeouts, nanoClock);
+    this.fragments = new Fragments(FRAGMENTED_DATAGRAMS, nanoClock);
   }
 
   /** A port with the clouds' timeouts and the system clock. */
@@ -63,7 +69,7 @@ public final class SoftNetworkPort implements NetworkPort, AutoCloseable {
 
   /** A pipeline on this port's tables, delivering to the given sinks; for ports driven directly, as in tests. */
   public SoftPipeline pipeline(FrameSink host, TunnelSink tunnel) {
-    return new SoftPipeline(() -> snapshot, conntrack, counters, host, tunnel);
+    return new SoftPipeline(() -> snapshot, conntrack, fragments, counters, host, tunnel);
   }
 
   /** Connects the host's port and the underlay through a pipeline and starts both. */
@@ -82,7 +88,8 @@ public final class SoftNetworkPort implements NetworkPort, AutoCloseable {
   @Override
   public synchronized Optional<PortState> port() {
     conntrack.sweep();
-    return Optional.ofNullable(config).map(c -> new PortState(c, counters.stats(conntrack.size())));
+    return Optional.ofNullable(config)
+        .map(c -> new PortState(c, counters.stats(conntrack.size(), conntrack.evictions())));
   }
 
   @Override
@@ -92,6 +99,7 @@ public final class SoftNetworkPort implements NetworkPort, AutoCloseable {
     }
     if (config != null && (config.vni() != newConfig.vni() || !config.privateIp().equals(newConfig.privateIp()))) {
       conntrack.clear();
+      fragments.clear();
     }
     config = newConfig;
     publish();
@@ -106,6 +114,7 @@ public final class SoftNetworkPort implements NetworkPort, AutoCloseable {
     book.clear();
     hits.clear();
     conntrack.clear();
+    fragments.clear();
     publish();
   }
 

@@ -4,6 +4,7 @@ import io.bmagent.card.PortConfig;
 import io.bmagent.card.soft.net.conntrack.ConnTrack;
 import io.bmagent.card.soft.net.conntrack.Connection;
 import io.bmagent.card.soft.net.conntrack.FlowKey;
+import io.bmagent.card.soft.net.conntrack.Fragments;
 import io.bmagent.card.soft.net.packet.Dhcp;
 import io.bmagent.card.soft.net.packet.Ethernet;
 import io.bmagent.card.soft.net.packet.Icmp;
@@ -23,6 +24,9 @@ import java.util.function.Supplier;
  * SG_EGRESS (stateful), routing, source NAT and VXLAN encapsulation. From the underlay: decapsulation, VNI check,
  * destination NAT, ACL_INGRESS, SG_INGRESS and delivery.
  *
+ * <p>Fragments of a datagram follow its first fragment's decision ({@link Fragments}); nothing is sent to the
+ * underlay that it would have to fragment ({@link TooBig}).
+ *
  * <p>Frames are rewritten in place. The first packet of a flow walks the rules and caches the verdict with its
  * connection; later packets cost a hash lookup and a version compare, until a table change moves the version and
  * the next packet re-validates the flow, cutting it if the security groups no longer allow it.
@@ -39,15 +43,19 @@ public final class SoftPipeline {
   private final TunnelSink underlay;
   private final LocalResponder responder;
   private final RelatedIcmp related;
+  private final Fragments fragments;
+  private final TooBig tooBig;
 
-  public SoftPipeline(Supplier<PolicySnapshot> tables, ConnTrack conntrack, PortCounters counters, FrameSink host,
-      TunnelSink underlay) {
+  public SoftPipeline(Supplier<PolicySnapshot> tables, ConnTrack conntrack, Fragments fragments,
+      PortCounters counters, FrameSink host, TunnelSink underlay) {
     this.tables = tables;
     this.conntrack = conntrack;
+    this.fragments = fragments;
     this.counters = counters;
     this.host = host;
     this.underlay = underlay;
-    this.responder = new LocalResponder(counters, host);
+    this.tooBig = new TooBig(underlay.mtu(), counters, host);
+    this.responder = new LocalResponder(counters, host, tooBig::hostMtu);
     this.related = new RelatedIcmp(conntrack, counters);
   }
 
@@ -104,9 +112,18 @@ public final class SoftPipeline {
       counters.drop(DropReason.BROADCAST);
       return;
     }
-    if (proto == Ipv4.PROTO_ICMP && Ipv4.fragmentOffset(b, ip) == 0 && RelatedIcmp.isError(b, l4, l4len)) {
+    if (Ipv4.fragmentOffset(b, ip) != 0) {
+      Fragments.Entry e = fragments.find(false, cfg.vni(), proto, src, dst, Ipv4.identification(b, ip));
+      if (e == null) {
+        counters.drop(DropReason.FRAGMENT);
+      } else if (tooBig.fits(cfg, s.gatewayMac(), b, ip, total)) {
+        encapsulate(cfg, b, ip, total, e.verdict().route(), e.sourcePort());
+      }
+      return;
+    }
+    if (proto == Ipv4.PROTO_ICMP && RelatedIcmp.isError(b, l4, l4len)) {
       Route r = related.fromHost(s, cfg, b, ip, l4, l4len);
-      if (r != null) {
+      if (r != null && tooBig.fits(cfg, s.gatewayMac(), b, ip, total)) {
         encapsulate(cfg, b, ip, total, r, Vxlan.sourcePort(src, dst, proto, 0, 0));
       }
       return;
@@ -127,7 +144,16 @@ public final class SoftPipeline {
       counters.drop(DropReason.NO_ROUTE);
       return;
     }
-    encapsulate(cfg, b, ip, total, r, Vxlan.sourcePort(src, dst, proto, localPort, remotePort));
+    if (!tooBig.fits(cfg, s.gatewayMac(), b, ip, total)) {
+      return;
+    }
+    int sourcePort = Vxlan.sourcePort(src, dst, proto, localPort, remotePort);
+    if (Ipv4.moreFragments(b, ip)
+        && !fragments.record(false, cfg.vni(), proto, src, dst, Ipv4.identification(b, ip), v, 0, sourcePort)) {
+      counters.drop(DropReason.FRAGMENT_TABLE_FULL);
+      return;
+    }
+    encapsulate(cfg, b, ip, total, r, sourcePort);
   }
 
   /** Source NAT if the route says so, the inner Ethernet header, the VXLAN header, and off to the underlay. */
@@ -167,6 +193,9 @@ public final class SoftPipeline {
     int frame = off + Vxlan.HEADER;
     int flen = len - Vxlan.HEADER;
     int type = Ethernet.type(b, frame, flen);
+    if (type >= 0 && !forHost(cfg, b, frame)) {
+      return;
+    }
     switch (type) {
       case Ethernet.TYPE_IPV4 -> {
         int l2 = Ethernet.headerLength(b, frame);
@@ -177,6 +206,23 @@ public final class SoftPipeline {
       case -1 -> counters.drop(DropReason.MALFORMED);
       default -> counters.drop(DropReason.UNSUPPORTED);
     }
+  }
+
+  /**
+   * Whether an inner frame may reach the host: untagged (RFC 7348, 6.1: a decapsulated frame with an 802.1Q tag is
+   * discarded unless configured otherwise) and to the host's MAC or a group address; counts a drop otherwise.
+   */
+  private boolean forHost(PortConfig cfg, byte[] b, int frame) {
+    if (Ethernet.headerLength(b, frame) != Ethernet.HEADER) {
+      counters.drop(DropReason.VLAN);
+      return false;
+    }
+    long dst = Ethernet.dst(b, frame);
+    if (!Ethernet.isGroup(dst) && dst != cfg.mac().value()) {
+      counters.drop(DropReason.NOT_FOR_HOST_MAC);
+      return false;
+    }
+    return true;
   }
 
   private void ipv4FromUnderlay(PolicySnapshot s, PortConfig cfg, int source, byte[] b, int frame, int ip,
@@ -199,7 +245,19 @@ public final class SoftPipeline {
     int total = Ipv4.totalLength(b, ip);
     int l4 = ip + Ipv4.headerLength(b, ip);
     int proto = Ipv4.protocol(b, ip);
-    if (proto == Ipv4.PROTO_ICMP && Ipv4.fragmentOffset(b, ip) == 0 && RelatedIcmp.isError(b, l4, ip + total - l4)) {
+    if (Ipv4.fragmentOffset(b, ip) != 0) {
+      Fragments.Entry e = fragments.find(true, cfg.vni(), proto, Ipv4.src(b, ip), privateIp,
+          Ipv4.identification(b, ip));
+      if (e == null) {
+        counters.drop(DropReason.FRAGMENT);
+      } else if (e.underlaySource() != source) {
+        counters.drop(DropReason.OVERLAY_SPOOFED);
+      } else {
+        deliver(cfg, b, frame, ip, total);
+      }
+      return;
+    }
+    if (proto == Ipv4.PROTO_ICMP && RelatedIcmp.isError(b, l4, ip + total - l4)) {
       if (related.toHost(s, cfg, source, b, ip, l4, ip + total - l4)) {
         deliver(cfg, b, frame, ip, total);
       }
@@ -216,14 +274,23 @@ public final class SoftPipeline {
     if (v == null) {
       return;
     }
+    if (Ipv4.moreFragments(b, ip) && !fragments.record(true, cfg.vni(), proto, key.remoteIp(), privateIp,
+        Ipv4.identification(b, ip), v, source, 0)) {
+      counters.drop(DropReason.FRAGMENT_TABLE_FULL);
+      return;
+    }
     deliver(cfg, b, frame, ip, total);
   }
 
-  /** Rewrites the frame's link header for the host, untagged and to the port's MAC, and hands it over. */
+  /**
+   * Rewrites the frame's link header for the host, untagged and to the port's MAC (or the group address it was
+   * sent to), and hands it over.
+   */
   private void deliver(PortConfig cfg, byte[] b, int frame, int ip, int total) {
     long peerMac = Ethernet.src(b, frame);
+    long dst = Ethernet.dst(b, frame);
     int out = ip - Ethernet.HEADER;
-    Ethernet.write(b, out, cfg.mac().value(), peerMac, Ethernet.TYPE_IPV4);
+    Ethernet.write(b, out, Ethernet.isGroup(dst) ? dst : cfg.mac().value(), peerMac, Ethernet.TYPE_IPV4);
     counters.toHost(Ethernet.HEADER + total);
     host.send(b, out, Ethernet.HEADER + total);
   }
@@ -234,6 +301,10 @@ public final class SoftPipeline {
    * verdict, or null after counting a drop.
    */
   private FlowVerdict admit(PolicySnapshot s, FlowKey key, boolean inbound, int underlaySource, int tcpFlags) {
+    if (key.protocol() == Ipv4.PROTO_TCP && !Tcp.validFlags(tcpFlags)) {
+      counters.drop(DropReason.CONNTRACK_INVALID);
+      return null;
+    }
     Connection c = conntrack.lookup(key);
     FlowVerdict v;
     if (c == null) {
@@ -292,13 +363,9 @@ public final class SoftPipeline {
 
   /**
    * The flow's local and remote ports packed as (local << 16 | remote): TCP and UDP ports, the ICMP echo
-   * identifier as the local port, 0 otherwise. Returns -1 after counting a drop for a fragment or a short header.
+   * identifier as the local port, 0 otherwise. Returns -1 after counting a drop for a short header.
    */
   private long ports(byte[] b, int ip, int l4, int l4len, int proto, boolean inbound) {
-    if (Ipv4.fragmentOffset(b, ip) != 0) {
-      counters.drop(DropReason.FRAGMENT);
-      return -1;
-    }
     int need = switch (proto) {
       case Ipv4.PROTO_TCP -> Tcp.MIN_HEADER;
       case Ipv4.PROTO_UDP -> Udp.HEADER;

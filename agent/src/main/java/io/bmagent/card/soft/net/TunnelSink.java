@@ -12,4 +12,12 @@ public interface TunnelSink {
    * @param sourcePort the outer UDP source port for ECMP entropy (RFC 7348, 5)
    */
   void send(int underlayIp, int sourcePort, byte[] packet, int offset, int length);
+
+  /**
+   * The largest outer IPv4 packet the underlay carries without fragmenting (RFC 7348, 4.3: VTEPs must not
+   * fragment); an in-memory sink has no such limit.
+   */
+  default int mtu() {
+    return 65_535;
+  }
 }

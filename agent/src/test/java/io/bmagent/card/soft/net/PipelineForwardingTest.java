@@ -76,7 +76,7 @@ class PipelineForwardingTest {
     assertTrue(Ipv4.valid(out, ip, 33));
     assertTrue(Udp.checksumValid(out, ip, ip + 20, 13));
 
-    byte[] answer = Frames.udp(GATEWAY_MAC, 0x02000000ffffL, INTERNET_IP, ELASTIC_IP, 53, 5353, "world".getBytes());
+    byte[] answer = Frames.udp(GATEWAY_MAC, HOST_MAC, INTERNET_IP, ELASTIC_IP, 53, 5353, "world".getBytes());
     f.underlay.inject(GATEWAY_CARD, Frames.vxlan(VNI, answer));
     byte[] in = f.host.poll();
     assertNotNull(in);

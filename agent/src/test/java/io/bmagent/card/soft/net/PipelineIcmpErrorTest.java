@@ -38,7 +38,7 @@ class PipelineIcmpErrorTest {
     byte[] sent = f.underlay.poll();
     byte[] asSent = java.util.Arrays.copyOfRange(sent, 50, sent.length);
 
-    byte[] fragNeeded = Frames.icmpError(GATEWAY_MAC, 0, INTERNET_IP, ELASTIC_IP, 3, 4, asSent);
+    byte[] fragNeeded = Frames.icmpError(GATEWAY_MAC, HOST_MAC, INTERNET_IP, ELASTIC_IP, 3, 4, asSent);
     f.underlay.inject(GATEWAY_CARD, Frames.vxlan(VNI, fragNeeded));
     byte[] in = f.host.poll();
     assertNotNull(in, "related to the tracked UDP flow");
@@ -49,7 +49,7 @@ class PipelineIcmpErrorTest {
     assertEquals(0, Checksum.of(in, 34, in.length - 34), "ICMP checksum");
 
     byte[] stranger = Frames.udp(HOST_MAC, GATEWAY_MAC, ELASTIC_IP, INTERNET_IP, 6000, 53, new byte[8]);
-    byte[] unrelated = Frames.icmpError(GATEWAY_MAC, 0, INTERNET_IP, ELASTIC_IP, 3, 4, stranger);
+    byte[] unrelated = Frames.icmpError(GATEWAY_MAC, HOST_MAC, INTERNET_IP, ELASTIC_IP, 3, 4, stranger);
     f.underlay.inject(GATEWAY_CARD, Frames.vxlan(VNI, unrelated));
     assertNull(f.host.poll());
     assertEquals(1, f.drops(DropReason.SECURITY_GROUP), "an error about no connection is dropped");

@@ -15,6 +15,7 @@ import io.bmagent.card.soft.net.packet.Dhcp;
 import io.bmagent.card.soft.net.packet.DhcpTest;
 import io.bmagent.card.soft.net.packet.Ethernet;
 import io.bmagent.card.soft.net.packet.Hex;
+import io.bmagent.card.soft.net.packet.Ipv4;
 import io.bmagent.card.soft.net.packet.Udp;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +51,8 @@ class PipelineLocalTest {
     assertEquals(GATEWAY_MAC, Ethernet.src(offer, 0));
     assertEquals("0a00000a", Hex.of(offer, bootp + 16, 4));
     assertEquals("63825363" + "350102" + "36040a000001" + "330400015180" + "0104ffffff00" + "03040a000001"
-        + "06040a000002" + "1a0205aa" + "ff", Hex.of(offer, bootp + Dhcp.FIXED, offer.length - bootp - Dhcp.FIXED));
+        + "06040a000002" + "1a0205aa" + "ff" + "00".repeat(22), Hex.of(offer, bootp + Dhcp.FIXED,
+        offer.length - bootp - Dhcp.FIXED));
 
     f.host.inject(dhcpFrame(DhcpTest.request(Dhcp.REQUEST, 43, false, HOST_IP)));
     byte[] ack = f.host.poll();
@@ -60,6 +62,31 @@ class PipelineLocalTest {
     byte[] nak = f.host.poll();
     assertEquals(Dhcp.NAK, nak[bootp + Dhcp.FIXED + 6]);
     assertNull(f.underlay.poll());
+  }
+
+  /** RFC 2131, 4.3.2: a REQUEST naming another server's identifier chose that server; the card stays silent. */
+  @Test
+  void dhcpIgnoresARequestForAnotherServer() {
+    long before = f.drops(DropReason.DHCP);
+    f.host.inject(dhcpFrame(DhcpTest.request(Dhcp.REQUEST, 45, false, HOST_IP, ip("10.0.0.254"))));
+    assertNull(f.host.poll());
+    assertEquals(before + 1, f.drops(DropReason.DHCP));
+    f.host.inject(dhcpFrame(DhcpTest.request(Dhcp.REQUEST, 46, false, HOST_IP, GATEWAY_IP)));
+    assertEquals(Dhcp.ACK, f.host.poll()[42 + Dhcp.FIXED + 6], "its own identifier is answered");
+  }
+
+  @Test
+  void dhcpInformFromTheHostsAddressIsAnswered() {
+    byte[] inform = DhcpTest.request(Dhcp.INFORM, 47, false, 0);
+    Bytes.put32(inform, 12, HOST_IP);
+    f.host.inject(dhcpFrame(inform));
+    byte[] ack = f.host.poll();
+    assertEquals(Dhcp.ACK, ack[42 + Dhcp.FIXED + 6]);
+    assertEquals(HOST_IP, Ipv4.dst(ack, 14));
+    byte[] spoofed = DhcpTest.request(Dhcp.INFORM, 48, false, 0);
+    Bytes.put32(spoofed, 12, ip("10.0.0.77"));
+    f.host.inject(dhcpFrame(spoofed));
+    assertNull(f.host.poll(), "not for another address");
   }
 
   /** A client's message from 0.0.0.0:68 to 255.255.255.255:67, with the test client's MAC (the host's). */

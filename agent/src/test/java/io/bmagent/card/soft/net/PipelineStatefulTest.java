@@ -61,6 +61,31 @@ class PipelineStatefulTest {
     assertEquals(1, f.port.port().orElseThrow().stats().conntrackEntries());
   }
 
+  /** Flags no TCP sends together are invalid, as Linux conntrack's tcp_valid_flags says: not tracked, not passed. */
+  @Test
+  void invalidFlagCombinationsAreNotTracked() {
+    f.openAcls();
+    f.apply(rule(PolicyTable.SG_INGRESS, 0, Protocol.TCP, "0.0.0.0/0", PortRange.single(22), RuleAction.ALLOW),
+        rule(PolicyTable.SG_EGRESS, 0, Protocol.TCP, "0.0.0.0/0", PortRange.ALL, RuleAction.ALLOW));
+    int[] invalid = {Tcp.SYN | Tcp.FIN, Tcp.SYN | Tcp.RST, Tcp.SYN | Tcp.FIN | Tcp.PSH | Tcp.URG, 0, Tcp.FIN,
+        Tcp.FIN | Tcp.PSH | Tcp.URG, Tcp.SYN | Tcp.ACK | Tcp.URG, Tcp.RST | Tcp.ACK | Tcp.URG};
+    for (int i = 0; i < invalid.length; i++) {
+      in(50000 + i, 22, invalid[i]);
+      assertNull(f.host.poll(), "flags " + Integer.toHexString(invalid[i]));
+    }
+    assertEquals(invalid.length, f.drops(DropReason.CONNTRACK_INVALID));
+    assertEquals(0, f.port.port().orElseThrow().stats().conntrackEntries(), "none was tracked");
+
+    in(50100, 22, Tcp.SYN | Tcp.PSH);
+    assertNotNull(f.host.poll(), "PSH aside, a SYN opens the connection");
+    out(22, 50100, Tcp.SYN | Tcp.ACK);
+    assertNotNull(f.underlay.poll());
+    out(22, 50100, Tcp.SYN | Tcp.FIN);
+    assertNull(f.underlay.poll(), "an invalid segment of a tracked connection is dropped too");
+    out(22, 50100, Tcp.ACK | Tcp.FIN);
+    assertNotNull(f.underlay.poll());
+  }
+
   @Test
   void ingressRuleAllowsOnlyItsPortFromItsCidr() {
     f.openAcls();
@@ -156,17 +181,39 @@ class PipelineStatefulTest {
   }
 
   @Test
-  void fullTableRefusesNewConnectionsUntilSomeExpire() {
+  void fullTableOfAnsweredFlowsRefusesNewConnectionsUntilSomeExpire() {
     PipelineFixture small = new PipelineFixture(new CardInfo.Limits(8, 1, 100, 100, 100, 2, 4));
     small.openAcls();
     small.apply(rule(PolicyTable.SG_EGRESS, 0, Protocol.ALL, "0.0.0.0/0", PortRange.ALL, RuleAction.ALLOW));
-    for (int p = 1; p <= 3; p++) {
+    for (int p = 1; p <= 2; p++) {
       small.host.inject(Frames.udp(HOST_MAC, PEER_MAC, HOST_IP, PEER_IP, p, 53, new byte[4]));
+      small.underlay.inject(PEER_CARD, Frames.vxlan(VNI, Frames.udp(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, 53, p,
+          new byte[4])));
     }
-    assertEquals(1, small.drops(DropReason.CONNTRACK_FULL));
+    small.host.inject(Frames.udp(HOST_MAC, PEER_MAC, HOST_IP, PEER_IP, 3, 53, new byte[4]));
+    assertEquals(1, small.drops(DropReason.CONNTRACK_FULL), "answered flows are not evicted");
     small.advanceSeconds(31);
     small.host.inject(Frames.udp(HOST_MAC, PEER_MAC, HOST_IP, PEER_IP, 4, 53, new byte[4]));
     assertEquals(1, small.drops(DropReason.CONNTRACK_FULL));
     assertEquals(1, small.port.port().orElseThrow().stats().conntrackEntries());
+  }
+
+  @Test
+  void fullTableEvictsAnUnansweredFlowForANewOne() {
+    PipelineFixture small = new PipelineFixture(new CardInfo.Limits(8, 1, 100, 100, 100, 2, 4));
+    small.openAcls();
+    small.apply(rule(PolicyTable.SG_EGRESS, 0, Protocol.ALL, "0.0.0.0/0", PortRange.ALL, RuleAction.ALLOW));
+    small.host.inject(Frames.udp(HOST_MAC, PEER_MAC, HOST_IP, PEER_IP, 1, 53, new byte[4]));
+    small.underlay.inject(PEER_CARD, Frames.vxlan(VNI, Frames.udp(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, 53, 1,
+        new byte[4])));
+    for (int p = 2; p <= 5; p++) {
+      small.host.inject(Frames.udp(HOST_MAC, PEER_MAC, HOST_IP, PEER_IP, p, 53, new byte[4]));
+    }
+    assertEquals(0, small.drops(DropReason.CONNTRACK_FULL));
+    assertEquals(3, small.port.port().orElseThrow().stats().conntrackEvictions());
+    small.underlay.inject(PEER_CARD, Frames.vxlan(VNI, Frames.udp(PEER_MAC, HOST_MAC, PEER_IP, HOST_IP, 53, 1,
+        new byte[4])));
+    small.host.poll();
+    assertNotNull(small.host.poll(), "the answered flow kept its entry");
   }
 }

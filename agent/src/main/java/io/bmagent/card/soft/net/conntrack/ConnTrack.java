@@ -4,15 +4,20 @@ import io.bmagent.card.soft.net.policy.FlowVerdict;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
  * The connection table: a concurrent hash keyed by {@link FlowKey}, bounded by a limit, with lazy expiry on lookup
- * and a {@link #sweep} for entries nobody looks up any more.
+ * and a {@link #sweep} for entries nobody looks up any more. A full table makes room for a new connection by
+ * evicting one that has not proved itself (Linux's early_drop), so that a flood of SYNs or one-way datagrams
+ * cannot lock out new legitimate flows while established ones keep their entries.
  */
 public final class ConnTrack {
 
   private static final long FULL_SWEEP_INTERVAL = 1_000_000_000L;
+  /** How many entries a full table looks at for one to evict, as Linux scans a bounded number of buckets. */
+  private static final int EARLY_DROP_SCAN = 128;
 
   private final ConcurrentHashMap<FlowKey, Connection> table = new ConcurrentHashMap<>();
   private final AtomicInteger size = new AtomicInteger();
@@ -21,6 +26,7 @@ public final class ConnTrack {
   private final LongSupplier nanoClock;
   /** When a full table last swept; a flood of new flows against a full table sweeps at most once a second. */
   private final AtomicLong lastFullSweep;
+  private final LongAdder evictions = new LongAdder();
 
   /**
    * @param limit the most connections held; a new one past it is refused
@@ -48,26 +54,55 @@ public final class ConnTrack {
 
   /**
    * Opens a connection for a flow with no live entry, or returns null when the table is full even after dropping
-   * expired entries. A full table sweeps at most once a second, so a flood of new flows cannot make every packet
-   * walk the table.
+   * expired entries and found no entry to evict. A full table sweeps at most once a second, so a flood of new flows
+   * cannot make every packet walk the table.
    */
   public Connection open(FlowKey key, boolean inbound, FlowVerdict verdict) {
     long now = nanoClock.getAsLong();
     if (size.get() >= limit) {
       long last = lastFullSweep.get();
-      if (now - last < FULL_SWEEP_INTERVAL || !lastFullSweep.compareAndSet(last, now) || sweep() == 0
-          || size.get() >= limit) {
+      boolean swept = now - last >= FULL_SWEEP_INTERVAL && lastFullSweep.compareAndSet(last, now) && sweep() > 0
+          && size.get() < limit;
+      if (!swept && !evictOne()) {
         return null;
       }
     }
     Connection fresh =
-        new Connection(key, inbound, verdict, now + timeouts.nanosFor(key.protocol(), TcpState.SYN_SENT));
+        new Connection(key, inbound, verdict, now, now + timeouts.nanosFor(key.protocol(), TcpState.SYN_SENT));
     Connection raced = table.putIfAbsent(key, fresh);
     if (raced != null) {
       return raced;
     }
     size.incrementAndGet();
     return fresh;
+  }
+
+  /**
+   * Evicts the oldest evictable entry among the first few the table holds; false if there was none. The oldest,
+   * so that a new connection still in its handshake is the last a flood of others pushes out.
+   */
+  private boolean evictOne() {
+    Connection victim = null;
+    int scanned = 0;
+    for (Connection c : table.values()) {
+      if (c.evictable() && (victim == null || c.openedAt - victim.openedAt < 0)) {
+        victim = c;
+      }
+      if (++scanned == EARLY_DROP_SCAN) {
+        break;
+      }
+    }
+    if (victim == null || !table.remove(victim.key(), victim)) {
+      return false;
+    }
+    size.decrementAndGet();
+    evictions.increment();
+    return true;
+  }
+
+  /** Connections evicted from a full table to make room for new ones. */
+  public long evictions() {
+    return evictions.sum();
   }
 
   /** Accounts a packet of a connection: TCP state and expiry. */

@@ -17,9 +17,18 @@ public final class Connection {
   /** Which sides have sent FIN: bit 0 the opener, bit 1 the answerer. */
   private int fins;
   private volatile long expiresAt;
+  /**
+   * Whether the connection has proved itself, as Linux conntrack's IPS_ASSURED: a TCP handshake completed, or
+   * another protocol's flow answered. Only others are evicted from a full table.
+   */
+  private volatile boolean assured;
 
-  Connection(FlowKey key, boolean openedInbound, FlowVerdict verdict, long expiresAt) {
+  /** When it was opened, on the table's clock: a full table evicts the oldest of the entries it looks at. */
+  final long openedAt;
+
+  Connection(FlowKey key, boolean openedInbound, FlowVerdict verdict, long openedAt, long expiresAt) {
     this.key = key;
+    this.openedAt = openedAt;
     this.openedInbound = openedInbound;
     this.verdict = verdict;
     this.expiresAt = expiresAt;
@@ -46,6 +55,14 @@ public final class Connection {
     return tcp;
   }
 
+  /**
+   * Whether a full table may evict it for a new connection: not assured, or a TCP connection already closing
+   * (Linux's early_drop and tcp_can_early_drop).
+   */
+  synchronized boolean evictable() {
+    return !assured || tcp == TcpState.FIN_WAIT || tcp == TcpState.TIME_WAIT || tcp == TcpState.CLOSED;
+  }
+
   boolean expired(long now) {
     return now - expiresAt >= 0;
   }
@@ -59,6 +76,9 @@ public final class Connection {
   synchronized void track(boolean inbound, int tcpFlags, long now, Timeouts timeouts) {
     if (key.protocol() == 6) {
       advance(inbound == openedInbound, tcpFlags);
+      assured |= tcp == TcpState.ESTABLISHED;
+    } else if (inbound != openedInbound) {
+      assured = true;
     }
     expiresAt = now + timeouts.nanosFor(key.protocol(), tcp);
   }

@@ -13,6 +13,7 @@ public final class Dhcp {
   public static final int REQUEST = 3;
   public static final int ACK = 5;
   public static final int NAK = 6;
+  public static final int INFORM = 8;
   public static final int OPT_SUBNET_MASK = 1;
   public static final int OPT_ROUTER = 3;
   public static final int OPT_DNS = 6;
@@ -86,6 +87,12 @@ public final class Dhcp {
   public static int messageType(byte[] b, int at, int len) {
     int o = findOption(b, at, len, OPT_MESSAGE_TYPE);
     return o < 0 || b[o - 1] != 1 ? -1 : b[o] & 0xff;
+  }
+
+  /** The server identifier (option 54) a client names when it chooses among offers, or 0. */
+  public static int serverId(byte[] b, int at, int len) {
+    int o = findOption(b, at, len, OPT_SERVER_ID);
+    return o < 0 || b[o - 1] != 4 ? 0 : Bytes.i32(b, o);
   }
 
   /** The requested address (option 50), or 0. */

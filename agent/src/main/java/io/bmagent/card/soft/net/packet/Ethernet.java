@@ -19,6 +19,11 @@ public final class Ethernet {
     return Bytes.u48(b, frame + 6);
   }
 
+  /** Whether a MAC address is a broadcast or multicast one: the I/G bit, the first octet's lowest. */
+  public static boolean isGroup(long mac) {
+    return (mac & (1L << 40)) != 0;
+  }
+
   /** The EtherType after any 802.1Q tag; -1 for a frame too short to carry one. */
   public static int type(byte[] b, int frame, int len) {
     if (len < HEADER) {

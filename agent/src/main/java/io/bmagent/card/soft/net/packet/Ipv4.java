@@ -28,6 +28,20 @@ public final class Ipv4 {
     return Bytes.u16(b, ip + 6) & 0x1FFF;
   }
 
+  /** Whether DF (don't fragment) is set. */
+  public static boolean dontFragment(byte[] b, int ip) {
+    return (b[ip + 6] & 0x40) != 0;
+  }
+
+  /** Whether MF (more fragments) is set: this is a fragment, and not the datagram's last. */
+  public static boolean moreFragments(byte[] b, int ip) {
+    return (b[ip + 6] & 0x20) != 0;
+  }
+
+  public static int identification(byte[] b, int ip) {
+    return Bytes.u16(b, ip + 4);
+  }
+
   public static int protocol(byte[] b, int ip) {
     return b[ip + 9] & 0xff;
   }

@@ -9,6 +9,13 @@ public final class Tcp {
   public static final int RST = 0x04;
   public static final int PSH = 0x08;
   public static final int ACK = 0x10;
+  public static final int URG = 0x20;
+  /**
+   * The flag combinations (PSH aside) a TCP sends, as Linux conntrack's tcp_valid_flags: SYN, SYN-ACK, RST, RST-ACK,
+   * FIN-ACK and ACK, each also with URG but RST and SYN-ACK; bit n is the combination n.
+   */
+  private static final long VALID = 1L << SYN | 1L << (SYN | URG) | 1L << (SYN | ACK) | 1L << RST
+      | 1L << (RST | ACK) | 1L << (FIN | ACK) | 1L << (FIN | ACK | URG) | 1L << ACK | 1L << (ACK | URG);
 
   private Tcp() {}
 
@@ -22,6 +29,11 @@ public final class Tcp {
 
   public static int flags(byte[] b, int tcp) {
     return b[tcp + 13] & 0x3f;
+  }
+
+  /** Whether the flags (as {@link #flags} gives them) are a combination a TCP sends. */
+  public static boolean validFlags(int flags) {
+    return (VALID >>> (flags & ~PSH & 0x3f) & 1) != 0;
   }
 
   public static int checksum(byte[] b, int tcp) {

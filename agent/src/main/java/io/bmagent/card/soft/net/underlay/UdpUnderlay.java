@@ -10,6 +10,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
@@ -17,18 +18,20 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.util.logging.Logger;
 
 /**
- * The card's underlay as UDP sockets on its underlay address: one bound to the VXLAN port receives, on a Netty event
- * loop; another, on an ephemeral port, sends from the caller's thread. Sending directly costs one system call per
- * packet, where handing each packet to the event loop cost a task and a wake-up of its selector. The kernel builds
- * the outer IPv4 and UDP headers, so the outer source port is the sending socket's rather than the per-flow hash the
- * pipeline computes (RFC 7348, 5 asks only that receivers accept any): ECMP entropy needs a hardware eSwitch or a
- * raw socket.
+ * The card's underlay on its underlay address: a UDP socket bound to the VXLAN port receives, on a Netty event loop;
+ * packets are sent from the caller's thread, which costs one system call per packet, where handing each packet to
+ * the event loop cost a task and a wake-up of its selector. With CAP_NET_RAW they leave through a {@link RawIpSender}
+ * from the per-flow source port the pipeline computes (RFC 7348, 5); without it, from a UDP socket on an ephemeral
+ * port, all flows from that one port.
  */
 public final class UdpUnderlay implements Underlay {
 
@@ -39,9 +42,18 @@ public final class UdpUnderlay implements Underlay {
    */
   private static final int RECEIVE_BUFFER = 4 << 20;
 
+  /**
+   * The largest datagram read: a whole IPv4 packet, so that jumbo frames (an inner MTU up to 9000) and anything
+   * larger on the wire arrive whole instead of cut at Netty's default of 2048 bytes.
+   */
+  private static final int MAX_DATAGRAM = 65_536;
+  private static final Logger log = Logger.getLogger(UdpUnderlay.class.getName());
+
   private final Channel channel;
   private final DatagramChannel sender;
+  private final RawIpSender raw;
   private final int port;
+  private final int mtu;
   private volatile TunnelReceiver receiver;
 
   /**
@@ -53,6 +65,7 @@ public final class UdpUnderlay implements Underlay {
   public UdpUnderlay(Ipv4Address local, int port, EventLoopGroup group) throws InterruptedException {
     this.channel = new Bootstrap().group(group).channel(NioDatagramChannel.class)
         .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER)
+        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
         .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
           /** The event loop's own copy buffer: one per channel, used by its single thread. */
           private final byte[] scratch = new byte[65_536];
@@ -72,11 +85,20 @@ public final class UdpUnderlay implements Underlay {
         })
         .bind(new InetSocketAddress(address(local.value()), port)).sync().channel();
     this.port = localAddress().getPort();
+    this.mtu = interfaceMtu(local);
+    this.raw = RawIpSender.open(local.value(), this.port);
+    if (raw == null) {
+      log.warning("no CAP_NET_RAW: the underlay sends every flow from one UDP source port, without the per-flow "
+          + "entropy of RFC 7348, 5");
+    }
     try {
       this.sender = DatagramChannel.open(StandardProtocolFamily.INET)
           .bind(new InetSocketAddress(address(local.value()), 0));
     } catch (IOException e) {
       channel.close().syncUninterruptibly();
+      if (raw != null) {
+        raw.close();
+      }
       throw new UncheckedIOException("cannot bind the underlay's sending socket on " + local, e);
     }
   }
@@ -91,6 +113,24 @@ public final class UdpUnderlay implements Underlay {
     return (InetSocketAddress) channel.localAddress();
   }
 
+  /**
+   * The MTU of the interface that holds the underlay address: in a data center the fabric's, and what the kernel
+   * lets a packet with DF set through.
+   */
+  private static int interfaceMtu(Ipv4Address local) {
+    try {
+      NetworkInterface nif = NetworkInterface.getByInetAddress(address(local.value()));
+      return nif == null ? 1500 : Math.min(nif.getMTU(), 65_535);
+    } catch (SocketException e) {
+      throw new UncheckedIOException("cannot read the MTU of the interface of " + local, e);
+    }
+  }
+
+  @Override
+  public int mtu() {
+    return mtu;
+  }
+
   @Override
   public void start(TunnelReceiver r) {
     receiver = r;
@@ -98,6 +138,10 @@ public final class UdpUnderlay implements Underlay {
 
   @Override
   public void send(int underlayIp, int sourcePort, byte[] packet, int offset, int length) {
+    if (raw != null) {
+      raw.send(underlayIp, sourcePort, packet, offset, length);
+      return;
+    }
     try {
       sender.send(ByteBuffer.wrap(packet, offset, length), new InetSocketAddress(address(underlayIp), port));
     } catch (IOException e) {
@@ -117,6 +161,9 @@ public final class UdpUnderlay implements Underlay {
   public void close() {
     receiver = null;
     channel.close().syncUninterruptibly();
+    if (raw != null) {
+      raw.close();
+    }
     try {
       sender.close();
     } catch (IOException e) {

@@ -74,11 +74,42 @@ class ConnTrackTest {
   void limitIsEnforcedAndExpiredEntriesMakeRoom() {
     ConnTrack two = new ConnTrack(2, Timeouts.CLOUD, now::get);
     for (int p = 1; p <= 2; p++) {
-      two.track(two.open(FlowKey.of(1, 17, 1, 2, p, 53), false, null), false, 0);
+      Connection c = two.open(FlowKey.of(1, 17, 1, 2, p, 53), false, null);
+      two.track(c, false, 0);
+      two.track(c, true, 0);
     }
-    assertNull(two.open(FlowKey.of(1, 17, 1, 2, 3, 53), false, null));
+    assertNull(two.open(FlowKey.of(1, 17, 1, 2, 3, 53), false, null), "full of answered flows: none is evicted");
     now.addAndGet(31 * SECOND);
     assertNotNull(two.open(FlowKey.of(1, 17, 1, 2, 3, 53), false, null));
     assertEquals(1, two.size());
+    assertEquals(0, two.evictions());
+  }
+
+  /** Linux's early_drop: a full table evicts a connection that has not proved itself, never an established one. */
+  @Test
+  void fullTableEvictsUnassuredConnectionsFirst() {
+    ConnTrack three = new ConnTrack(3, Timeouts.CLOUD, now::get);
+    Connection established = three.open(FlowKey.of(1, 6, 1, 2, 1000, 22), false, null);
+    three.track(established, false, Tcp.SYN);
+    three.track(established, true, Tcp.SYN | Tcp.ACK);
+    three.track(established, false, Tcp.ACK);
+    Connection answered = three.open(FlowKey.of(1, 17, 1, 2, 1000, 53), false, null);
+    three.track(answered, false, 0);
+    three.track(answered, true, 0);
+    for (int p = 1; p <= 50; p++) {
+      Connection syn = three.open(FlowKey.of(1, 6, 1, 2, 2000 + p, 80), true, null);
+      assertNotNull(syn, "a new connection finds room");
+      three.track(syn, true, Tcp.SYN);
+    }
+    assertEquals(3, three.size());
+    assertEquals(49, three.evictions(), "each new SYN evicted the previous one");
+    assertSame(established, three.lookup(established.key()));
+    assertSame(answered, three.lookup(answered.key()));
+
+    Connection closing = three.lookup(FlowKey.of(1, 6, 1, 2, 2050, 80));
+    three.track(closing, false, Tcp.SYN | Tcp.ACK);
+    three.track(closing, true, Tcp.ACK);
+    three.track(closing, true, Tcp.FIN | Tcp.ACK);
+    assertNotNull(three.open(FlowKey.of(1, 6, 1, 2, 3000, 80), true, null), "a closing connection may go too");
   }
 }
