@@ -81,7 +81,22 @@ public final class SoftNetworkPort implements NetworkPort, AutoCloseable {
     hostPort = host;
     underlay = tunnel;
     tunnel.start(p::fromUnderlay);
-    host.start(p::fromHost);
+    host.start(new FrameSink() {
+      @Override
+      public void send(byte[] frame, int offset, int length) {
+        p.fromHost(frame, offset, length);
+      }
+
+      @Override
+      public void sendHeld(byte[] frame, int offset, int length) {
+        p.fromHostHeld(frame, offset, length);
+      }
+
+      @Override
+      public void flush() {
+        p.flush();
+      }
+    });
   }
 
   /** The port and its counters; expired connections are swept first so that the count is of live ones. */
