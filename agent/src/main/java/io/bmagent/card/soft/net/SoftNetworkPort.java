@@ -80,7 +80,17 @@ public final class SoftNetworkPort implements NetworkPort, AutoCloseable {
     SoftPipeline p = pipeline(host, tunnel);
     hostPort = host;
     underlay = tunnel;
-    tunnel.start(p::fromUnderlay);
+    tunnel.start(new TunnelReceiver() {
+      @Override
+      public void receive(int sourceUnderlay, byte[] packet, int offset, int length) {
+        p.fromUnderlayHeld(sourceUnderlay, packet, offset, length);
+      }
+
+      @Override
+      public void flush() {
+        p.flushToHost();
+      }
+    });
     host.start(new FrameSink() {
       @Override
       public void send(byte[] frame, int offset, int length) {

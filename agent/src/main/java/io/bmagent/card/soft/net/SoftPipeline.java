@@ -47,6 +47,8 @@ public final class SoftPipeline {
   private final TooBig tooBig;
   /** Whether the frame from the host being processed may wait for others of its flow; the host thread's alone. */
   private boolean held;
+  /** Whether a frame from the underlay may wait in the host port for others of its flow; the underlay thread's. */
+  private boolean heldToHost;
 
   public SoftPipeline(Supplier<PolicySnapshot> tables, ConnTrack conntrack, Fragments fragments,
       PortCounters counters, FrameSink host, TunnelSink underlay) {
@@ -194,6 +196,24 @@ public final class SoftPipeline {
   }
 
   /**
+   * Processes a VXLAN packet from the underlay whose frame may wait in the host port until {@link #flushToHost},
+   * to be handed over with others of its flow.
+   */
+  public void fromUnderlayHeld(int source, byte[] b, int off, int len) {
+    heldToHost = true;
+    try {
+      fromUnderlay(source, b, off, len);
+    } finally {
+      heldToHost = false;
+    }
+  }
+
+  /** Hands the host what {@link #fromUnderlayHeld} left waiting. */
+  public void flushToHost() {
+    host.flush();
+  }
+
+  /**
    * Processes a VXLAN packet (header and inner frame) from the underlay.
    *
    * @param source the underlay address it came from, which must be where its inner source lives: the mapping's
@@ -316,7 +336,11 @@ public final class SoftPipeline {
     int out = ip - Ethernet.HEADER;
     Ethernet.write(b, out, Ethernet.isGroup(dst) ? dst : cfg.mac().value(), peerMac, Ethernet.TYPE_IPV4);
     counters.toHost(Ethernet.HEADER + total);
-    host.send(b, out, Ethernet.HEADER + total);
+    if (heldToHost) {
+      host.sendHeld(b, out, Ethernet.HEADER + total);
+    } else {
+      host.send(b, out, Ethernet.HEADER + total);
+    }
   }
 
   /**

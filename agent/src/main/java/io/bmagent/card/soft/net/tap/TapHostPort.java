@@ -28,6 +28,7 @@ public final class TapHostPort implements HostPort {
   private final Memory readBuffer = new Memory(VnetHeader.LENGTH + MAX_FRAME);
   private final Memory writeBuffer = new Memory(VnetHeader.LENGTH + MAX_FRAME);
   private final Memory pollFd = new Memory(8);
+  private final Coalescer coalescer = new Coalescer(MAX_FRAME);
   private volatile boolean closed;
   private Thread reader;
 
@@ -119,9 +120,33 @@ public final class TapHostPort implements HostPort {
       if (closed) {
         return;
       }
+      coalescer.flush(this::write);
       writeBuffer.write(VnetHeader.LENGTH, frame, offset, length);
-      LibC.write(fd, writeBuffer, new NativeLong(VnetHeader.LENGTH + length));
+      write(writeBuffer, VnetHeader.LENGTH + length);
     }
+  }
+
+  /** Holds a frame to coalesce it with the next ones of its TCP flow ({@link Coalescer}). */
+  @Override
+  public void sendHeld(byte[] frame, int offset, int length) {
+    synchronized (writeBuffer) {
+      if (!closed) {
+        coalescer.hold(frame, offset, length, this::write);
+      }
+    }
+  }
+
+  @Override
+  public void flush() {
+    synchronized (writeBuffer) {
+      if (!closed) {
+        coalescer.flush(this::write);
+      }
+    }
+  }
+
+  private void write(Memory buffer, int length) {
+    LibC.write(fd, buffer, new NativeLong(length));
   }
 
   @Override

@@ -41,6 +41,8 @@ public final class UdpUnderlay implements Underlay {
    * larger on the wire arrive whole instead of cut at Netty's default of 2048 bytes.
    */
   private static final int MAX_DATAGRAM = 65_536;
+  /** Datagrams read before the burst ends and what it left waiting (frames for the host) is handed on. */
+  private static final int READ_BURST = 64;
 
   private final Channel channel;
   private final UdpSockets sender;
@@ -57,7 +59,7 @@ public final class UdpUnderlay implements Underlay {
   public UdpUnderlay(Ipv4Address local, int port, EventLoopGroup group) throws InterruptedException {
     this.channel = new Bootstrap().group(group).channel(NioDatagramChannel.class)
         .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER)
-        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
+        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM).maxMessagesPerRead(READ_BURST))
         .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
           /** The event loop's own copy buffer: one per channel, used by its single thread. */
           private final byte[] scratch = new byte[65_536];
@@ -73,6 +75,14 @@ public final class UdpUnderlay implements Underlay {
             }
             content.getBytes(content.readerIndex(), scratch, 0, n);
             r.receive(Ipv4Address.fromBytes(from, 0).value(), scratch, 0, n);
+          }
+
+          @Override
+          public void channelReadComplete(ChannelHandlerContext ctx) {
+            TunnelReceiver r = receiver;
+            if (r != null) {
+              r.flush();
+            }
           }
         })
         .bind(new InetSocketAddress(address(local.value()), port)).sync().channel();
