@@ -5,4 +5,16 @@ package io.bmagent.card.soft.net;
 public interface FrameSink {
 
   void send(byte[] frame, int offset, int length);
+
+  /**
+   * Hands over a frame that may wait in the receiver until {@link #flush}: a port that knows more frames follow
+   * (the segments of one TSO frame) lets the receiver batch them.
+   */
+  default void sendHeld(byte[] frame, int offset, int length) {
+    send(frame, offset, length);
+  }
+
+  /** Sends what {@link #sendHeld} left waiting. */
+  default void flush() {
+  }
 }

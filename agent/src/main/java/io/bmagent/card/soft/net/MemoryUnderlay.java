@@ -43,10 +43,11 @@ public final class MemoryUnderlay implements Underlay {
     sent.add(frame);
   }
 
-  /** A VXLAN packet (header and inner frame) arrives from the underlay address {@code source}. */
+  /** A VXLAN packet (header and inner frame) arrives from the underlay address {@code source}, a burst of one. */
   public void inject(int source, byte[] vxlanPacket) {
     byte[] b = Arrays.copyOf(vxlanPacket, vxlanPacket.length);
     receiver.receive(source, b, 0, b.length);
+    receiver.flush();
   }
 
   /** The next whole outer frame sent, or null. */

@@ -80,8 +80,33 @@ public final class SoftNetworkPort implements NetworkPort, AutoCloseable {
     SoftPipeline p = pipeline(host, tunnel);
     hostPort = host;
     underlay = tunnel;
-    tunnel.start(p::fromUnderlay);
-    host.start(p::fromHost);
+    tunnel.start(new TunnelReceiver() {
+      @Override
+      public void receive(int sourceUnderlay, byte[] packet, int offset, int length) {
+        p.fromUnderlayHeld(sourceUnderlay, packet, offset, length);
+      }
+
+      @Override
+      public void flush() {
+        p.flushToHost();
+      }
+    });
+    host.start(new FrameSink() {
+      @Override
+      public void send(byte[] frame, int offset, int length) {
+        p.fromHost(frame, offset, length);
+      }
+
+      @Override
+      public void sendHeld(byte[] frame, int offset, int length) {
+        p.fromHostHeld(frame, offset, length);
+      }
+
+      @Override
+      public void flush() {
+        p.flush();
+      }
+    });
   }
 
   /** The port and its counters; expired connections are swept first so that the count is of live ones. */

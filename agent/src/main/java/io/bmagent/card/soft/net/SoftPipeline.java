@@ -45,6 +45,10 @@ public final class SoftPipeline {
   private final RelatedIcmp related;
   private final Fragments fragments;
   private final TooBig tooBig;
+  /** Whether the frame from the host being processed may wait for others of its flow; the host thread's alone. */
+  private boolean held;
+  /** Whether a frame from the underlay may wait in the host port for others of its flow; the underlay thread's. */
+  private boolean heldToHost;
 
   public SoftPipeline(Supplier<PolicySnapshot> tables, ConnTrack conntrack, Fragments fragments,
       PortCounters counters, FrameSink host, TunnelSink underlay) {
@@ -57,6 +61,24 @@ public final class SoftPipeline {
     this.tooBig = new TooBig(underlay.mtu(), counters, host);
     this.responder = new LocalResponder(counters, host, tooBig::hostMtu);
     this.related = new RelatedIcmp(conntrack, counters);
+  }
+
+  /**
+   * Processes a frame the host sent, which may wait in the underlay until {@link #flush} to leave with others of its
+   * flow (one segment of a TSO frame among the next ones).
+   */
+  public void fromHostHeld(byte[] b, int off, int len) {
+    held = true;
+    try {
+      fromHost(b, off, len);
+    } finally {
+      held = false;
+    }
+  }
+
+  /** Sends what {@link #fromHostHeld} left waiting. */
+  public void flush() {
+    underlay.flush();
   }
 
   /** Processes a frame the host sent; it must start at least {@link Vxlan#HEADER} bytes into the array. */
@@ -166,7 +188,29 @@ public final class SoftPipeline {
     Ethernet.write(b, inner, r.innerDstMac(), cfg.mac().value(), Ethernet.TYPE_IPV4);
     int vx = inner - Vxlan.HEADER;
     Vxlan.write(b, vx, cfg.vni());
-    underlay.send(r.underlay(), sourcePort, b, vx, Vxlan.HEADER + Ethernet.HEADER + total);
+    if (held) {
+      underlay.hold(r.underlay(), sourcePort, b, vx, Vxlan.HEADER + Ethernet.HEADER + total);
+    } else {
+      underlay.send(r.underlay(), sourcePort, b, vx, Vxlan.HEADER + Ethernet.HEADER + total);
+    }
+  }
+
+  /**
+   * Processes a VXLAN packet from the underlay whose frame may wait in the host port until {@link #flushToHost},
+   * to be handed over with others of its flow.
+   */
+  public void fromUnderlayHeld(int source, byte[] b, int off, int len) {
+    heldToHost = true;
+    try {
+      fromUnderlay(source, b, off, len);
+    } finally {
+      heldToHost = false;
+    }
+  }
+
+  /** Hands the host what {@link #fromUnderlayHeld} left waiting. */
+  public void flushToHost() {
+    host.flush();
   }
 
   /**
@@ -292,7 +336,11 @@ public final class SoftPipeline {
     int out = ip - Ethernet.HEADER;
     Ethernet.write(b, out, Ethernet.isGroup(dst) ? dst : cfg.mac().value(), peerMac, Ethernet.TYPE_IPV4);
     counters.toHost(Ethernet.HEADER + total);
-    host.send(b, out, Ethernet.HEADER + total);
+    if (heldToHost) {
+      host.sendHeld(b, out, Ethernet.HEADER + total);
+    } else {
+      host.send(b, out, Ethernet.HEADER + total);
+    }
   }
 
   /**

@@ -6,4 +6,8 @@ public interface TunnelReceiver {
 
   /** @param sourceUnderlay the outer IPv4 source: the sending card's or gateway's underlay address */
   void receive(int sourceUnderlay, byte[] packet, int offset, int length);
+
+  /** The end of a burst of received packets: what their processing left waiting may go. */
+  default void flush() {
+  }
 }

@@ -13,6 +13,15 @@ public interface TunnelSink {
    */
   void send(int underlayIp, int sourcePort, byte[] packet, int offset, int length);
 
+  /** Like {@link #send}, but the packet may wait until {@link #flush}, to leave with others of its flow. */
+  default void hold(int underlayIp, int sourcePort, byte[] packet, int offset, int length) {
+    send(underlayIp, sourcePort, packet, offset, length);
+  }
+
+  /** Sends what {@link #hold} left waiting. */
+  default void flush() {
+  }
+
   /**
    * The largest outer IPv4 packet the underlay carries without fragmenting (RFC 7348, 4.3: VTEPs must not
    * fragment); an in-memory sink has no such limit.

@@ -19,6 +19,14 @@ final class LibC {
   static final short IFF_TAP = 0x0002;
   /** No 4-byte packet information prefix: reads and writes are bare Ethernet frames. */
   static final short IFF_NO_PI = 0x1000;
+  /** Each frame read or written is preceded by a struct virtio_net_hdr (linux/virtio_net.h), 10 bytes. */
+  static final short IFF_VNET_HDR = 0x4000;
+  /** _IOW('T', 208, unsigned int): the offloads the reader of the device handles. */
+  static final long TUNSETOFFLOAD = 0x400454d0L;
+  /** The reader completes checksums the host leaves partial. */
+  static final int TUN_F_CSUM = 0x01;
+  /** The reader segments TCP over IPv4 (needs TUN_F_CSUM). */
+  static final int TUN_F_TSO4 = 0x02;
 
   static {
     Native.register(Platform.C_LIBRARY_NAME);
@@ -29,6 +37,8 @@ final class LibC {
   static native int open(String path, int flags);
 
   static native int ioctl(int fd, NativeLong request, Pointer arg);
+
+  static native int ioctl(int fd, NativeLong request, NativeLong arg);
 
   static native NativeLong read(int fd, Pointer buf, NativeLong count);
 

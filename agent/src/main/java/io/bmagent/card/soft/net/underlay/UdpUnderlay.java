@@ -14,24 +14,18 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
-import java.net.StandardProtocolFamily;
 import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
-import java.util.logging.Logger;
 
 /**
  * The card's underlay on its underlay address: a UDP socket bound to the VXLAN port receives, on a Netty event loop;
- * packets are sent from the caller's thread, which costs one system call per packet, where handing each packet to
- * the event loop cost a task and a wake-up of its selector. With CAP_NET_RAW they leave through a {@link RawIpSender}
- * from the per-flow source port the pipeline computes (RFC 7348, 5); without it, from a UDP socket on an ephemeral
- * port, all flows from that one port.
+ * packets are sent from the caller's thread ({@link UdpSockets}), where handing each packet to the event loop cost a
+ * task and a wake-up of its selector: from the per-flow source port the pipeline computes (RFC 7348, 5), never
+ * fragmented, and a host's TCP segments of one flow batched into one UDP GSO send.
  */
 public final class UdpUnderlay implements Underlay {
 
@@ -47,11 +41,11 @@ public final class UdpUnderlay implements Underlay {
    * larger on the wire arrive whole instead of cut at Netty's default of 2048 bytes.
    */
   private static final int MAX_DATAGRAM = 65_536;
-  private static final Logger log = Logger.getLogger(UdpUnderlay.class.getName());
+  /** Datagrams read before the burst ends and what it left waiting (frames for the host) is handed on. */
+  private static final int READ_BURST = 64;
 
   private final Channel channel;
-  private final DatagramChannel sender;
-  private final RawIpSender raw;
+  private final UdpSockets sender;
   private final int port;
   private final int mtu;
   private volatile TunnelReceiver receiver;
@@ -65,7 +59,7 @@ public final class UdpUnderlay implements Underlay {
   public UdpUnderlay(Ipv4Address local, int port, EventLoopGroup group) throws InterruptedException {
     this.channel = new Bootstrap().group(group).channel(NioDatagramChannel.class)
         .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER)
-        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
+        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM).maxMessagesPerRead(READ_BURST))
         .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
           /** The event loop's own copy buffer: one per channel, used by its single thread. */
           private final byte[] scratch = new byte[65_536];
@@ -82,25 +76,19 @@ public final class UdpUnderlay implements Underlay {
             content.getBytes(content.readerIndex(), scratch, 0, n);
             r.receive(Ipv4Address.fromBytes(from, 0).value(), scratch, 0, n);
           }
+
+          @Override
+          public void channelReadComplete(ChannelHandlerContext ctx) {
+            TunnelReceiver r = receiver;
+            if (r != null) {
+              r.flush();
+            }
+          }
         })
         .bind(new InetSocketAddress(address(local.value()), port)).sync().channel();
     this.port = localAddress().getPort();
     this.mtu = interfaceMtu(local);
-    this.raw = RawIpSender.open(local.value(), this.port);
-    if (raw == null) {
-      log.warning("no CAP_NET_RAW: the underlay sends every flow from one UDP source port, without the per-flow "
-          + "entropy of RFC 7348, 5");
-    }
-    try {
-      this.sender = DatagramChannel.open(StandardProtocolFamily.INET)
-          .bind(new InetSocketAddress(address(local.value()), 0));
-    } catch (IOException e) {
-      channel.close().syncUninterruptibly();
-      if (raw != null) {
-        raw.close();
-      }
-      throw new UncheckedIOException("cannot bind the underlay's sending socket on " + local, e);
-    }
+    this.sender = new UdpSockets(local.value(), this.port);
   }
 
   /** Binds to {@code local} on the VXLAN port. */
@@ -138,14 +126,23 @@ public final class UdpUnderlay implements Underlay {
 
   @Override
   public void send(int underlayIp, int sourcePort, byte[] packet, int offset, int length) {
-    if (raw != null) {
-      raw.send(underlayIp, sourcePort, packet, offset, length);
-      return;
+    synchronized (sender) {
+      sender.hold(underlayIp, sourcePort, packet, offset, length);
+      sender.flush();
     }
-    try {
-      sender.send(ByteBuffer.wrap(packet, offset, length), new InetSocketAddress(address(underlayIp), port));
-    } catch (IOException e) {
-      // A datagram the kernel refuses (no route, full buffer) is lost, as on a wire; the overlay's transports recover.
+  }
+
+  @Override
+  public void hold(int underlayIp, int sourcePort, byte[] packet, int offset, int length) {
+    synchronized (sender) {
+      sender.hold(underlayIp, sourcePort, packet, offset, length);
+    }
+  }
+
+  @Override
+  public void flush() {
+    synchronized (sender) {
+      sender.flush();
     }
   }
 
@@ -161,13 +158,8 @@ public final class UdpUnderlay implements Underlay {
   public void close() {
     receiver = null;
     channel.close().syncUninterruptibly();
-    if (raw != null) {
-      raw.close();
-    }
-    try {
+    synchronized (sender) {
       sender.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }
