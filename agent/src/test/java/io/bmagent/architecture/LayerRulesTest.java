@@ -34,7 +34,10 @@ class LayerRulesTest {
 
   /** JNA is allowed only where a native library is bound: the card ABI, TAP ioctls and vhost-user's mmap/eventfd. */
   private static final String[] JNA_BINDINGS = {
-    "io.bmagent.card.nativelib..", "io.bmagent.card.soft.net.tap..", "io.bmagent.card.soft.vhost.sys.."
+    "io.bmagent.card.nativelib..",
+    "io.bmagent.card.soft.net.tap..",
+    "io.bmagent.card.soft.net.underlay..",
+    "io.bmagent.card.soft.vhost.sys.."
   };
 
   @ArchTest
