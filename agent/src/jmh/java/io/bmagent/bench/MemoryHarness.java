@@ -45,7 +45,7 @@ public final class MemoryHarness {
   /** The soft card's own limits (SoftCard.LIMITS): 1,000,000 mappings and connections. */
   private static final CardInfo.Limits LIMITS = new CardInfo.Limits(16, 1, 4000, 400, 1_000_000, 1_000_000, 8);
   /** Entries per card call, as the reconciler batches them (MappingStep.BATCH). */
-  private static final int CARD_BATCH = 10_000;
+  private static final int CARD_BATCH = 50_000;
   private static final long HOST_MAC = 0x020000000001L;
   private static final int HOST_IP = Ipv4Address.parse("10.0.0.10").value();
 

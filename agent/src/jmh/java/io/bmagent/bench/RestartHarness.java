@@ -5,7 +5,9 @@ import io.bmagent.daemon.Agent;
 import io.bmagent.daemon.AgentConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -67,8 +69,12 @@ public final class RestartHarness {
     Card card = LabState.softCard();
     long start = System.nanoTime();
     try (Agent agent = Agent.start(AgentConfig.forTests(stateDir), card)) {
+      long started = System.nanoTime();
       agent.reconciler().firstPass().get(60, TimeUnit.SECONDS);
       double ms = (System.nanoTime() - start) / 1e6;
+      // Where the time goes: opening the store and loading the state, then the first pass against the card.
+      System.err.printf("restart: %.0f ms to load the state and listen, %.0f ms first pass%n",
+          (started - start) / 1e6, (System.nanoTime() - started) / 1e6);
       // SERVING must mean the pass did the work, not that it failed fast.
       if (card.network().mappings().size() != MAPPINGS) {
         throw new IllegalStateException("the card holds " + card.network().mappings().size() + " mappings");
@@ -79,10 +85,25 @@ public final class RestartHarness {
 
   /** {@link #restart} in a child JVM on this classpath; the lab target stays up in this one. */
   private static double inFreshJvm(Path stateDir) throws Exception {
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        System.getProperty("java.class.path"), RestartHarness.class.getName(), "--once", stateDir.toString())
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    String out = new String(p.getInputStream().readAllBytes()).trim();
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Dbench.restart.mappings=" + MAPPINGS));
+    // -Dbench.restart.jvm="OPTIONS" starts the cold JVMs as bin/bm-agent does (heap, class data sharing).
+    String opts = System.getProperty("bench.restart.jvm", "").trim();
+    if (!opts.isEmpty()) {
+      cmd.addAll(List.of(opts.split("\\s+")));
+    }
+    // -Dbench.restart.jfr=DIR records each cold start with JDK Flight Recorder, to see where start-up time goes.
+    String jfr = System.getProperty("bench.restart.jfr");
+    if (jfr != null) {
+      cmd.add("-XX:StartFlightRecording=filename=" + Path.of(jfr, "cold-" + System.nanoTime() + ".jfr")
+          + ",settings=profile");
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), RestartHarness.class.getName(), "--once",
+        stateDir.toString()));
+    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String all = new String(p.getInputStream().readAllBytes()).trim();
+    // The figure is the last line; JFR, when recording, prints its own lines first.
+    String out = all.substring(all.lastIndexOf('\n') + 1);
     if (p.waitFor() != 0) {
       throw new IllegalStateException("the cold restart failed: " + out);
     }

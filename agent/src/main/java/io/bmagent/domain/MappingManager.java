@@ -45,15 +45,17 @@ public final class MappingManager {
     }
     Violations v = new Violations();
     List<VpcMapping> ms = new ArrayList<>(entries.size());
+    // A VPC has far fewer cards than addresses: one object per underlay address, not one per entry.
+    Map<Ipv4Address, Ipv4Address> underlays = new HashMap<>();
     for (int i = 0; i < entries.size() && v.isEmpty(); i++) {
-      VpcMapping m = parse(entries.get(i), "mappings[" + i + "]", true, v);
+      VpcMapping m = parse(entries.get(i), "mappings[" + i + "]", true, v, underlays);
       if (m != null) {
         ms.add(m);
       }
     }
     List<VpcGateway> gs = new ArrayList<>();
     for (int i = 0; i < gateways.size(); i++) {
-      VpcMapping g = parse(gateways.get(i), "gateways[" + i + "]", false, v);
+      VpcMapping g = parse(gateways.get(i), "gateways[" + i + "]", false, v, underlays);
       if (g != null) {
         gs.add(new VpcGateway(g.vni(), g.underlay(), g.mac()));
       }
@@ -174,7 +176,8 @@ public final class MappingManager {
     }
   }
 
-  private static VpcMapping parse(Entry e, String f, boolean needsIp, Violations v) {
+  private static VpcMapping parse(Entry e, String f, boolean needsIp, Violations v,
+      Map<Ipv4Address, Ipv4Address> underlays) {
     int before = v.isEmpty() ? 0 : 1;
     v.range(f + ".vni", e.vni(), 1, 0xFF_FFFF);
     Ipv4Address ip = needsIp ? v.ipv4(f + ".ip", e.ip()) : Ipv4Address.ANY;
@@ -183,6 +186,7 @@ public final class MappingManager {
     if (before == 0 && !v.isEmpty()) {
       return null;
     }
-    return ip == null || mac == null || underlay == null ? null : new VpcMapping((int) e.vni(), ip, mac, underlay);
+    return ip == null || mac == null || underlay == null ? null
+        : new VpcMapping((int) e.vni(), ip, mac, underlays.computeIfAbsent(underlay, u -> u));
   }
 }

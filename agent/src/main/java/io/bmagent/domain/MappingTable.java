@@ -4,6 +4,7 @@ import io.bmagent.card.VpcGateway;
 import io.bmagent.card.VpcMapping;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -18,12 +19,14 @@ public final class MappingTable {
 
   static final String VERSION_COUNTER = "vpc_mappings.version";
 
-  private final Map<VpcMapping.Key, VpcMapping> entries = new ConcurrentHashMap<>();
+  private final Map<VpcMapping.Key, VpcMapping> entries;
   private final Map<Integer, VpcGateway> gateways = new ConcurrentHashMap<>();
   private final AtomicLong version;
 
-  MappingTable(long version) {
+  /** @param expected entries about to be loaded: sized once, the load does not rehash a large table step by step */
+  MappingTable(long version, int expected) {
     this.version = new AtomicLong(version);
+    this.entries = new ConcurrentHashMap<>(Math.max(16, expected + expected / 3));
   }
 
   void load(Collection<VpcMapping> ms, Collection<VpcGateway> gs) {
@@ -54,9 +57,18 @@ public final class MappingTable {
     return entries.containsKey(key);
   }
 
-  /** A copy of every entry, for the reconciler to diff against the card. */
+  /** A copy of every entry. */
   public Map<VpcMapping.Key, VpcMapping> snapshot() {
     return Map.copyOf(entries);
+  }
+
+  /**
+   * Every entry, live: a change made while the caller iterates may or may not be seen. The reconciler diffs this
+   * view rather than a copy of a table of a million entries; a change during its diff bumps the version, and the
+   * next pass diffs again.
+   */
+  public Collection<VpcMapping> entries() {
+    return Collections.unmodifiableCollection(entries.values());
   }
 
   boolean hasGateway(int vni) {

@@ -66,8 +66,9 @@ public final class StateHolder {
       for (StoredResource r : tx.list(ResourceKind.ELASTIC_IP.key())) {
         s = s.withElasticIp(Optional.of(parse(() -> ElasticIpAssociation.parseFrom(r.spec()), r)));
       }
-      MappingTable table = new MappingTable(tx.counter(MappingTable.VERSION_COUNTER));
-      table.load(tx.allMappings(), tx.allGateways());
+      var stored = tx.allMappings();
+      MappingTable table = new MappingTable(tx.counter(MappingTable.VERSION_COUNTER), stored.size());
+      table.load(stored, tx.allGateways());
       return new StateHolder(store, clock, s, table);
     });
   }

@@ -11,7 +11,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The operations available inside one store transaction. */
@@ -142,11 +144,13 @@ public final class Transaction {
 
   public List<VpcMapping> allMappings() throws SQLException {
     List<VpcMapping> out = new ArrayList<>();
+    // A VPC has far fewer cards than addresses: one object per underlay address, not one per entry.
+    Map<Integer, Ipv4Address> underlays = new HashMap<>();
     try (Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT vni, ip, mac, underlay FROM vpc_mappings")) {
       while (rs.next()) {
         out.add(new VpcMapping(rs.getInt(1), new Ipv4Address(rs.getInt(2)), new MacAddress(rs.getLong(3)),
-            new Ipv4Address(rs.getInt(4))));
+            underlays.computeIfAbsent(rs.getInt(4), Ipv4Address::new)));
       }
     }
     return out;
