@@ -31,7 +31,7 @@ public final class BenchReport {
   private static final Map<String, String> AREAS = Map.of(
       "jmh.NativeCardBenchmark", "native card ABI", "jmh.SoftPipelineBenchmark", "soft card network",
       "jmh.TableUpdateBenchmark", "soft card tables", "storage", "soft card storage", "api", "API",
-      "restart", "restart", "memory", "memory", "delivery", "delivery", "guest", "guest");
+      "restart", "restart", "memory", "memory", "budget", "memory budget", "delivery", "delivery");
 
   private record Section(String key, String header, List<Figure> figures) {}
 
