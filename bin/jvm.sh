@@ -27,7 +27,8 @@ cds_setup() {
       if kill -0 "$pid" 2>/dev/null; then
         continue
       fi
-      if java -Xshare:on -XX:SharedArchiveFile="$dump" -XX:+VerifySharedSpaces -cp "$cp" -version > /dev/null 2>&1; then
+      if java -Xshare:on -XX:SharedArchiveFile="$dump" -XX:+VerifySharedSpaces -XX:ErrorFile=/dev/null -cp "$cp" \
+        -version > /dev/null 2>&1; then
         mv -f "$dump" "$archive" 2>/dev/null || true
       else
         rm -f "$dump"
