@@ -60,7 +60,7 @@ cds=""
 if [ -n "${CACHE_DIRECTORY:-}" ]; then
   cds_setup "$CACHE_DIRECTORY" "$(ls "$here"/lib/bm-agent-*.jar | head -n 1)" "$here/lib/*"
 fi
-exec java ${BM_AGENT_JAVA_OPTS:-$jvm_defaults} $cds \
+exec java ${BM_AGENT_JAVA_OPTS:-$jvm_defaults} $jvm_system $cds \
   -Dbmagent.native.lib="${BMDPU_LIB:-$here/lib/native/libbmdpu_sim.so}" \
   -cp "$here/lib/*" io.bmagent.daemon.Main "$@"'
 if [ "$dry" = 1 ]; then
