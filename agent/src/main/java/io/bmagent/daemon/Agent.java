@@ -63,7 +63,7 @@ public final class Agent implements AutoCloseable {
     this.state = StateHolder.load(store, config.clock());
     this.events = new EventLog(config.clock(), 4096);
     this.book = new StatusBook(config.clock(), events);
-    InstanceManager instances = new InstanceManager(state, card.info());
+    InstanceManager instances = new InstanceManager(state, card.info(), config.imagePolicy());
     this.reconciler = new Reconciler(card, state, instances, book, events, config.hostNqn(), config.resync(),
         Backoff.DEFAULT);
     CardAccess access = new CardAccess(card, state, book, reconciler, config.clock());

@@ -27,11 +27,13 @@ public final class InstanceManager {
 
   private final StateHolder state;
   private final CardInfo card;
+  private final ImagePolicy images;
   private final Requests requests;
 
-  public InstanceManager(StateHolder state, CardInfo card) {
+  public InstanceManager(StateHolder state, CardInfo card, ImagePolicy images) {
     this.state = state;
     this.card = card;
+    this.images = images;
     this.requests = new Requests(state.clock());
   }
 
@@ -52,7 +54,7 @@ public final class InstanceManager {
           "the system disk must be a cloud disk; local disk " + spec.getBootDisk().getLocalDisk().getDevice()
               + " cannot be the system disk");
     }
-    Images.checkSupported(spec.getImage());
+    images.check(spec.getImage());
     VolumeSpecs.checkLimits(spec.getBootDisk().getCloudVolume());
     return state.apply((cur, change, tx) -> {
       if (cur.instance().isPresent()) {
