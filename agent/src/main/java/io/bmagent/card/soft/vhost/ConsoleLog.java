@@ -22,7 +22,8 @@ import java.time.Instant;
  * <p>QEMU truncates the file when it starts; the card starts it, so it reads the old file to its end first and then
  * starts over at offset 0 ({@link #restarted}). The ring therefore runs on across power cycles, as a BMC's serial
  * log does. The time of the last byte is the file's modification time, which is right even for bytes written while
- * no agent ran.
+ * no agent ran. The card's memory stays at the ring however much the guest prints; the file itself grows with one
+ * QEMU run's output and starts over at the next power-on.
  */
 final class ConsoleLog {
 
