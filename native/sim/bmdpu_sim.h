@@ -86,6 +86,14 @@ int bmdpu_sim_forget(const char *serial);
  */
 int bmdpu_sim_mutations(bmdpu_card *card, uint64_t *count);
 
+/*
+ * Simulates the host printing len bytes on its serial console, which the
+ * card records as bmdpu_host_console_read() reports; -EBUSY while the host
+ * is off (it prints nothing). Powering the host on or resetting it prints
+ * boot messages of its own ("Linux version ..." first).
+ */
+int bmdpu_sim_console_write(bmdpu_card *card, const uint8_t *data, uint32_t len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -10,6 +10,8 @@ import io.bmagent.card.CardEvent;
 import io.bmagent.card.CardException;
 import io.bmagent.card.CardInfo;
 import io.bmagent.card.CardListener;
+import io.bmagent.card.ConsoleOutput;
+import io.bmagent.card.ConsoleRing;
 import io.bmagent.card.DeviceType;
 import io.bmagent.card.HostPower;
 import io.bmagent.card.NetworkPort;
@@ -54,6 +56,8 @@ public final class MemoryCard implements Card {
   private PortConfig port;
   private volatile PortStats portStats = PortStats.ZERO;
   private int nextSlot = 1;
+  /** Small, so that a test can wrap it. */
+  public final ConsoleRing console = new ConsoleRing(4096);
 
   /** Fails the next {@code count} calls of {@code op} with a retryable I/O error. */
   public void failNext(String op, int count) {
@@ -134,6 +138,11 @@ public final class MemoryCard implements Card {
       @Override
       public void reset() {
         call("reset");
+      }
+
+      @Override
+      public ConsoleOutput console(int maxBytes) {
+        return console.snapshot(maxBytes);
       }
     };
   }

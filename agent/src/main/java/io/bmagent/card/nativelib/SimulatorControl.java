@@ -26,6 +26,8 @@ public final class SimulatorControl {
     int bmdpu_sim_mutations(Pointer card, LongByReference count);
 
     int bmdpu_sim_forget(String serial);
+
+    int bmdpu_sim_console_write(Pointer card, byte[] data, int len);
   }
 
   private final SimLibrary sim;
@@ -94,5 +96,10 @@ public final class SimulatorControl {
   public void portTraffic(long rxPackets, long txPackets, int bytesPerPacket) {
     BmdpuErrors.check(sim.bmdpu_sim_port_traffic(card.handle(), rxPackets, txPackets, bytesPerPacket),
         "sim_port_traffic");
+  }
+
+  /** Simulates the host printing on its serial console; BUSY while the host is off. */
+  public void consoleWrite(byte[] data) {
+    BmdpuErrors.check(sim.bmdpu_sim_console_write(card.handle(), data, data.length), "sim_console_write");
   }
 }
