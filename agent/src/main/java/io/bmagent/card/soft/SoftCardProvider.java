@@ -5,6 +5,7 @@ import io.bmagent.card.CardException;
 import io.bmagent.card.CardProvider;
 import io.bmagent.card.soft.net.HostPort;
 import io.bmagent.card.soft.net.MemoryHostPort;
+import io.bmagent.card.soft.net.NetPoll;
 import io.bmagent.card.soft.net.tap.TapHostPort;
 import io.bmagent.card.soft.net.underlay.UdpUnderlay;
 import io.bmagent.card.soft.vhost.net.VhostUserNetPort;
@@ -24,8 +25,9 @@ import java.util.Optional;
  * {@code host-vhost-user} (instead, the host port is a vhost-user-net device served on this socket path),
  * {@code vhost-user-dir} (serve the host's disks there as vhost-user-blk sockets, {@code <volume id>.sock}, while
  * the host is on), {@code host-qemu} (an image directory from guest/build-image.sh: the host is a QEMU guest on
- * those sockets, started, shut down and reset by the host's power) and the initiator's timeouts (see
- * {@link SoftStorageOptions}).
+ * those sockets, started, shut down and reset by the host's power), {@code net-poll} ({@code sleep}, the default,
+ * or {@code busy}: the TAP reader and the underlay's receiver spin instead of sleeping, a core each, see
+ * {@link NetPoll}) and the initiator's timeouts (see {@link SoftStorageOptions}).
  */
 public final class SoftCardProvider implements CardProvider {
 
@@ -53,10 +55,11 @@ public final class SoftCardProvider implements CardProvider {
   public Card open(Map<String, String> options) {
     Ipv4Address underlayIp = Ipv4Address.parse(options.getOrDefault("underlay", "127.0.0.2"));
     int port = Integer.parseInt(options.getOrDefault("underlay-port", "4789"));
+    NetPoll poll = netPoll(options);
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try {
-      UdpUnderlay underlay = new UdpUnderlay(underlayIp, port, group);
-      HostPort hostPort = hostPort(options);
+      UdpUnderlay underlay = new UdpUnderlay(underlayIp, port, group, poll);
+      HostPort hostPort = hostPort(options, poll);
       return new SoftCard("SOFT-" + underlayIp, SoftStorageOptions.from(options), hostPort, underlay,
           () -> group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS),
           vhost(options));
@@ -81,7 +84,15 @@ public final class SoftCardProvider implements CardProvider {
         : new SoftCard.VhostOptions(Path.of(dir), qemu == null ? null : Path.of(qemu));
   }
 
-  private static HostPort hostPort(Map<String, String> options) throws IOException, InterruptedException {
+  private static NetPoll netPoll(Map<String, String> options) {
+    try {
+      return NetPoll.parse(options.getOrDefault("net-poll", "sleep"));
+    } catch (IllegalArgumentException e) {
+      throw new CardException(CardException.Reason.INVALID, e.getMessage());
+    }
+  }
+
+  private static HostPort hostPort(Map<String, String> options, NetPoll poll) throws IOException, InterruptedException {
     String vhost = options.get("host-vhost-user");
     if (vhost != null) {
       return new VhostUserNetPort(Path.of(vhost));
@@ -90,7 +101,7 @@ public final class SoftCardProvider implements CardProvider {
     if (netns == null) {
       return new MemoryHostPort();
     }
-    TapHostPort tap = new TapHostPort(options.getOrDefault("host-tap", "bmhost0"));
+    TapHostPort tap = new TapHostPort(options.getOrDefault("host-tap", "bmhost0"), poll);
     tap.moveTo(netns);
     return tap;
   }

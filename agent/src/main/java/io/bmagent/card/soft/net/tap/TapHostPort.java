@@ -5,6 +5,7 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import io.bmagent.card.soft.net.FrameSink;
 import io.bmagent.card.soft.net.HostPort;
+import io.bmagent.card.soft.net.NetPoll;
 import io.bmagent.card.soft.net.SoftPipeline;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,9 @@ import java.util.concurrent.TimeUnit;
  * dedicated thread and handed to the pipeline; frames for the host are written to the device. Reads and writes are
  * JNA calls (direct mapping) on native buffers owned by the port: one native call and one copy per frame each way, no
  * allocation. The device offers the host checksum and TCP segmentation offload ({@link VnetHeader}), so that a bulk
- * sender hands over 64 KiB per read, which the card cuts into segments itself, rather than a read per segment.
+ * sender hands over 64 KiB per read, which the card cuts into segments itself, rather than a read per segment. With
+ * {@link NetPoll#BUSY} the reader never sleeps in {@code poll}: it spins on non-blocking reads, so a frame is read as
+ * soon as the host writes it instead of after the reader's wake-up.
  */
 public final class TapHostPort implements HostPort {
 
@@ -24,6 +27,7 @@ public final class TapHostPort implements HostPort {
   private static final int POLL_MILLIS = 100;
 
   private final String name;
+  private final NetPoll poll;
   private final int fd;
   private final Memory readBuffer = new Memory(VnetHeader.LENGTH + MAX_FRAME);
   private final Memory writeBuffer = new Memory(VnetHeader.LENGTH + MAX_FRAME);
@@ -32,13 +36,19 @@ public final class TapHostPort implements HostPort {
   private volatile boolean closed;
   private Thread reader;
 
-  /** Creates the TAP device {@code name}; needs CAP_NET_ADMIN. */
+  /** Creates the TAP device {@code name}, its reader sleeping while the device is empty; needs CAP_NET_ADMIN. */
   public TapHostPort(String name) {
+    this(name, NetPoll.SLEEP);
+  }
+
+  /** Creates the TAP device {@code name}, its reader waiting for frames as {@code poll} says; needs CAP_NET_ADMIN. */
+  public TapHostPort(String name, NetPoll poll) {
     byte[] n = name.getBytes(StandardCharsets.US_ASCII);
     if (n.length == 0 || n.length > 15) {
       throw new IllegalArgumentException("interface names are 1 to 15 characters: " + name);
     }
     this.name = name;
+    this.poll = poll;
     int f = LibC.open("/dev/net/tun", LibC.O_RDWR | LibC.O_NONBLOCK);
     if (f < 0) {
       throw new IllegalStateException("open /dev/net/tun: errno " + Native.getLastError());
@@ -97,6 +107,7 @@ public final class TapHostPort implements HostPort {
     VnetHeader vnet = new VnetHeader(MAX_FRAME, SoftPipeline.HEADROOM);
     NativeLong max = new NativeLong(VnetHeader.LENGTH + MAX_FRAME);
     NativeLong one = new NativeLong(1);
+    boolean busy = poll == NetPoll.BUSY;
     while (!closed) {
       // Non-blocking reads drain what is queued; poll only when the device is empty, so a busy port costs one
       // native call per frame.
@@ -106,6 +117,8 @@ public final class TapHostPort implements HostPort {
         readBuffer.read(VnetHeader.LENGTH, frame, SoftPipeline.HEADROOM, n);
         // A frame that cannot be made whole is lost, as a NIC drops what it cannot offload.
         vnet.deliver(header, frame, SoftPipeline.HEADROOM, n, receiver);
+      } else if (busy) {
+        Thread.onSpinWait();
       } else {
         pollFd.setShort(6, (short) 0);
         LibC.poll(pollFd, one, POLL_MILLIS);

@@ -1,5 +1,6 @@
 package io.bmagent.card.soft.net.underlay;
 
+import io.bmagent.card.soft.net.NetPoll;
 import io.bmagent.card.soft.net.TunnelReceiver;
 import io.bmagent.card.soft.net.Underlay;
 import io.bmagent.card.soft.net.packet.Vxlan;
@@ -25,7 +26,8 @@ import java.net.UnknownHostException;
  * The card's underlay on its underlay address: a UDP socket bound to the VXLAN port receives, on a Netty event loop;
  * packets are sent from the caller's thread ({@link UdpSockets}), where handing each packet to the event loop cost a
  * task and a wake-up of its selector: from the per-flow source port the pipeline computes (RFC 7348, 5), never
- * fragmented, and a host's TCP segments of one flow batched into one UDP GSO send.
+ * fragmented, and a host's TCP segments of one flow batched into one UDP GSO send. With {@link NetPoll#BUSY} a thread
+ * of the underlay's own spins on the socket instead ({@link SpinningReceiver}) and the event loop is not used.
  */
 public final class UdpUnderlay implements Underlay {
 
@@ -44,7 +46,10 @@ public final class UdpUnderlay implements Underlay {
   /** Datagrams read before the burst ends and what it left waiting (frames for the host) is handed on. */
   private static final int READ_BURST = 64;
 
+  /** The event loop's channel with {@link NetPoll#SLEEP}, else null. */
   private final Channel channel;
+  /** The spinning receiver with {@link NetPoll#BUSY}, else null. */
+  private final SpinningReceiver spinner;
   private final UdpSockets sender;
   private final int port;
   private final int mtu;
@@ -57,7 +62,51 @@ public final class UdpUnderlay implements Underlay {
    * @param group the event loop the socket runs on; received packets are processed on it
    */
   public UdpUnderlay(Ipv4Address local, int port, EventLoopGroup group) throws InterruptedException {
-    this.channel = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+    this(local, port, group, NetPoll.SLEEP);
+  }
+
+  /**
+   * Binds as {@link #UdpUnderlay(Ipv4Address, int, EventLoopGroup)}, receiving as {@code poll} says.
+   *
+   * @param group the event loop received packets are processed on with {@link NetPoll#SLEEP}; unused with
+   *     {@link NetPoll#BUSY}
+   */
+  public UdpUnderlay(Ipv4Address local, int port, EventLoopGroup group, NetPoll poll) throws InterruptedException {
+    if (poll == NetPoll.BUSY) {
+      this.channel = null;
+      this.spinner = new SpinningReceiver(local.value(), port, RECEIVE_BUFFER, new TunnelReceiver() {
+        @Override
+        public void receive(int sourceUnderlay, byte[] packet, int offset, int length) {
+          TunnelReceiver r = receiver;
+          if (r != null) {
+            r.receive(sourceUnderlay, packet, offset, length);
+          }
+        }
+
+        @Override
+        public void flush() {
+          TunnelReceiver r = receiver;
+          if (r != null) {
+            r.flush();
+          }
+        }
+      });
+    } else {
+      this.spinner = null;
+      this.channel = bind(local, port, group);
+    }
+    try {
+      this.port = localAddress().getPort();
+      this.mtu = interfaceMtu(local);
+    } catch (RuntimeException e) {
+      closeReceiving();
+      throw e;
+    }
+    this.sender = new UdpSockets(local.value(), this.port);
+  }
+
+  private Channel bind(Ipv4Address local, int port, EventLoopGroup group) throws InterruptedException {
+    return new Bootstrap().group(group).channel(NioDatagramChannel.class)
         .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER)
         .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM).maxMessagesPerRead(READ_BURST))
         .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
@@ -86,9 +135,6 @@ public final class UdpUnderlay implements Underlay {
           }
         })
         .bind(new InetSocketAddress(address(local.value()), port)).sync().channel();
-    this.port = localAddress().getPort();
-    this.mtu = interfaceMtu(local);
-    this.sender = new UdpSockets(local.value(), this.port);
   }
 
   /** Binds to {@code local} on the VXLAN port. */
@@ -98,7 +144,7 @@ public final class UdpUnderlay implements Underlay {
 
   /** The bound address. */
   public InetSocketAddress localAddress() {
-    return (InetSocketAddress) channel.localAddress();
+    return channel != null ? (InetSocketAddress) channel.localAddress() : spinner.localAddress();
   }
 
   /**
@@ -157,9 +203,17 @@ public final class UdpUnderlay implements Underlay {
   @Override
   public void close() {
     receiver = null;
-    channel.close().syncUninterruptibly();
+    closeReceiving();
     synchronized (sender) {
       sender.close();
+    }
+  }
+
+  private void closeReceiving() {
+    if (channel != null) {
+      channel.close().syncUninterruptibly();
+    } else {
+      spinner.close();
     }
   }
 }

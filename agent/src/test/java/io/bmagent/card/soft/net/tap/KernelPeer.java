@@ -7,6 +7,7 @@ import io.bmagent.card.PolicyRule;
 import io.bmagent.card.PolicyTable;
 import io.bmagent.card.PortConfig;
 import io.bmagent.card.VpcMapping;
+import io.bmagent.card.soft.net.NetPoll;
 import io.bmagent.card.soft.net.SoftNetworkPort;
 import io.bmagent.card.soft.net.underlay.UdpUnderlay;
 import io.bmagent.net.Ipv4Address;
@@ -75,6 +76,11 @@ final class KernelPeer implements AutoCloseable {
    *     subnet
    */
   KernelPeer(int underlayMtu, int portMtu, int maxConnections, PolicyRule... rules) throws Exception {
+    this(NetPoll.SLEEP, underlayMtu, portMtu, maxConnections, rules);
+  }
+
+  /** As {@link #KernelPeer(int, int, int, PolicyRule...)}, the card's TAP reader and underlay waiting as {@code poll}. */
+  KernelPeer(NetPoll poll, int underlayMtu, int portMtu, int maxConnections, PolicyRule... rules) throws Exception {
     int id = (int) (ProcessHandle.current().pid() % 100_000) * 10 + SEQUENCE.getAndIncrement() % 10;
     int n = id % 16_384;
     String net = "198.18." + (n >> 6) + ".";
@@ -100,7 +106,7 @@ final class KernelPeer implements AutoCloseable {
       peer.must("ip", "link", "set", peerVeth, "up");
       peer.must("ethtool", "-K", peerVeth, "tx", "off");
 
-      UdpUnderlay underlay = new UdpUnderlay(Ipv4Address.parse(cardUnderlay), 0, group);
+      UdpUnderlay underlay = new UdpUnderlay(Ipv4Address.parse(cardUnderlay), 0, group, poll);
       port = underlay.localAddress().getPort();
       peer.must("ip", "link", "add", VXLAN, "type", "vxlan", "id", Integer.toString(VNI), "local", peerUnderlay,
           "remote", cardUnderlay, "dstport", Integer.toString(port), "dev", peerVeth);
@@ -122,7 +128,7 @@ final class KernelPeer implements AutoCloseable {
           TapEndToEndTest.rule(PolicyTable.SG_INGRESS, 0, Protocol.TCP, SUBNET, PortRange.ALL)));
       all.addAll(List.of(rules));
       card.applyRules(all).orThrow();
-      tap = new TapHostPort("bmkt" + id);
+      tap = new TapHostPort("bmkt" + id, poll);
       tap.moveTo(host.name);
       card.connect(tap, underlay);
 
