@@ -2,11 +2,14 @@ package io.bmagent.card.soft.net.tap;
 
 import com.sun.management.OperatingSystemMXBean;
 import io.bmagent.bench.Results;
+import io.bmagent.card.soft.net.NetPoll;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,8 +19,9 @@ import java.util.regex.Pattern;
  * 1500, transmit offloads off), iperf3 and ping between a soft card's host and a kernel VXLAN peer
  * ({@link KernelPeer}), and between two namespaces joined by kernel VXLAN alone ({@link KernelPair}). Each run
  * measures both, one after the other, so the ratio of a run compares like with like on a shared machine. The
- * agent's CPU is this JVM's (the card and nothing else busy) over the soft card's iperf3 runs. Needs root and
- * iperf3; otherwise every figure is reported as skipped.
+ * agent's CPU is this JVM's (the card and nothing else busy) over the soft card's iperf3 runs. Each run measures
+ * the card twice, with {@code net-poll=sleep} (the default) and {@code busy}, each beside the same kernel figures. Needs
+ * root and iperf3; otherwise every figure is reported as skipped.
  */
 public final class VxlanPeerHarness {
 
@@ -50,43 +54,46 @@ public final class VxlanPeerHarness {
       return;
     }
     OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    Map<Case, double[][]> gbps = new LinkedHashMap<>();
-    List<Double> cpuPerGbps = new ArrayList<>();
-    List<Double> softP50 = new ArrayList<>();
-    List<Double> softP99 = new ArrayList<>();
-    List<Double> kernelP50 = new ArrayList<>();
-    List<Double> kernelP99 = new ArrayList<>();
+    System.out.printf("load average at start: %.2f%n", os.getSystemLoadAverage());
+    Map<NetPoll, Mode> modes = new EnumMap<>(NetPoll.class);
+    for (NetPoll poll : NetPoll.values()) {
+      modes.put(poll, new Mode());
+    }
+    Mode kernelMode = new Mode();
     try (KernelPeer soft = new KernelPeer(1500, 1500, 1_000_000); KernelPair kernel = new KernelPair()) {
       Process softServer = soft.peer.start("iperf3", "-s", "-B", KernelPeer.PEER_IP);
       Process kernelServer = kernel.b.start("iperf3", "-s", "-B", KernelPair.IP_B);
       try {
         Thread.sleep(500);
-        for (Case c : CASES) {
-          gbps.put(c, new double[2][RUNS]);
-        }
         for (int r = 0; r < RUNS; r++) {
           for (Case c : CASES) {
-            long cpu = os.getProcessCpuTime();
-            long wall = System.nanoTime();
-            double s = iperf(soft.host, KernelPeer.PEER_IP, c.args());
-            double cores = (os.getProcessCpuTime() - cpu) / (double) (System.nanoTime() - wall);
-            double k = iperf(kernel.a, KernelPair.IP_B, c.args());
-            gbps.get(c)[0][r] = s;
-            gbps.get(c)[1][r] = k;
-            if (c == CASES.get(0)) {
-              cpuPerGbps.add(cores / s);
-            }
-            System.out.printf("run %d, %s: soft card %.2f Gbit/s (%.2f cores), kernel %.2f Gbit/s, ratio %.2f%n",
-                r + 1, c.name(), s, cores, k, s / k);
+            kernelMode.gbps(c).add(iperf(kernel.a, KernelPair.IP_B, c.args()));
           }
-          double[] sp = ping(soft.host, KernelPeer.PEER_IP);
-          double[] kp = ping(kernel.a, KernelPair.IP_B);
-          softP50.add(sp[0]);
-          softP99.add(sp[1]);
-          kernelP50.add(kp[0]);
-          kernelP99.add(kp[1]);
-          System.out.printf("run %d, ping: soft card p50 %.3f p99 %.3f ms, kernel p50 %.3f p99 %.3f ms%n", r + 1,
-              sp[0], sp[1], kp[0], kp[1]);
+          kernelMode.ping(ping(kernel.a, KernelPair.IP_B));
+          measure(os, soft, modes.get(NetPoll.SLEEP));
+          // The busy card spins two cores whether traffic flows or not: it exists only while it is measured, so that
+          // it does not slow the other figures.
+          try (KernelPeer busy = new KernelPeer(NetPoll.BUSY, 1500, 1500, 1_000_000)) {
+            Process busyServer = busy.peer.start("iperf3", "-s", "-B", KernelPeer.PEER_IP);
+            try {
+              Thread.sleep(500);
+              measure(os, busy, modes.get(NetPoll.BUSY));
+            } finally {
+              busyServer.destroy();
+              busyServer.waitFor();
+            }
+          }
+          for (NetPoll poll : NetPoll.values()) {
+            Mode m = modes.get(poll);
+            System.out.printf("run %d, net-poll=%s: ping p50 %.3f p99 %.3f ms; kernel p50 %.3f p99 %.3f ms%n", r + 1,
+                poll.name().toLowerCase(Locale.ROOT), m.p50.get(r), m.p99.get(r), kernelMode.p50.get(r),
+                kernelMode.p99.get(r));
+            for (Case c : CASES) {
+              System.out.printf("run %d, net-poll=%s, %s: soft card %.2f Gbit/s, kernel %.2f Gbit/s, ratio %.2f%n",
+                  r + 1, poll.name().toLowerCase(Locale.ROOT), c.name(), m.gbps(c).get(r), kernelMode.gbps(c).get(r),
+                  m.gbps(c).get(r) / kernelMode.gbps(c).get(r));
+            }
+          }
         }
       } finally {
         softServer.destroy();
@@ -95,25 +102,73 @@ public final class VxlanPeerHarness {
         kernelServer.waitFor();
       }
     }
-    for (Map.Entry<Case, double[][]> e : gbps.entrySet()) {
-      double[] s = e.getValue()[0];
-      double[] k = e.getValue()[1];
-      double[] ratio = new double[RUNS];
-      Arrays.setAll(ratio, i -> s[i] / k[i]);
-      String name = e.getKey().name();
-      results.add(name + ", soft card", "Gbit/s", "", s, "host behind the soft card to the kernel VXLAN peer")
-          .add(name + ", kernel VXLAN", "Gbit/s", "", k, "two namespaces, kernel VXLAN on both ends")
-          .add(name + ", soft / kernel", "×", e.getKey().goal(), ratio, "the same run's two figures");
+    // The start's is in the file's header; the busy card's spinning raises it during the runs.
+    results.add("load average at the end", "", "", new double[] {os.getSystemLoadAverage()},
+        "1-minute, " + os.getAvailableProcessors() + " cores");
+    for (Case c : CASES) {
+      results.add(c.name() + ", kernel VXLAN", "Gbit/s", "", kernelMode.gbps(c),
+          "two namespaces, kernel VXLAN on both ends");
+      for (NetPoll poll : NetPoll.values()) {
+        Mode m = modes.get(poll);
+        String label = poll == NetPoll.SLEEP ? "soft card" : "soft card busy-poll";
+        results.add(c.name() + ", " + label, "Gbit/s", "", m.gbps(c),
+            "host behind the soft card (net-poll=" + poll.name().toLowerCase(Locale.ROOT) + ") to the kernel peer")
+            .add(c.name() + ", " + label + " / kernel", "×", poll == NetPoll.SLEEP ? c.goal() : "",
+                ratio(m.gbps(c), kernelMode.gbps(c)), "the same run's two figures");
+      }
     }
-    double[] pingRatio = new double[RUNS];
-    Arrays.setAll(pingRatio, i -> softP50.get(i) / kernelP50.get(i));
-    results.add("agent CPU per Gbit/s, 1 stream", "cores", "", cpuPerGbps, "this JVM's CPU time over wall time")
-        .add("ping p50, soft card", "ms", "", softP50, PINGS + " echoes 10 ms apart")
-        .add("ping p99, soft card", "ms", "", softP99, PINGS + " echoes 10 ms apart")
-        .add("ping p50, kernel VXLAN", "ms", "", kernelP50, PINGS + " echoes 10 ms apart")
-        .add("ping p99, kernel VXLAN", "ms", "", kernelP99, PINGS + " echoes 10 ms apart")
-        .add("ping p50, soft / kernel", "×", "<= 2", pingRatio, "the same run's two figures")
-        .write();
+    results.add("ping p50, kernel VXLAN", "ms", "", kernelMode.p50, PINGS + " echoes 10 ms apart")
+        .add("ping p99, kernel VXLAN", "ms", "", kernelMode.p99, PINGS + " echoes 10 ms apart");
+    for (NetPoll poll : NetPoll.values()) {
+      Mode m = modes.get(poll);
+      String label = poll == NetPoll.SLEEP ? "soft card" : "soft card busy-poll";
+      String spin = poll == NetPoll.SLEEP ? "" : ", two threads spinning throughout";
+      results.add("agent CPU per Gbit/s, 1 stream, " + label, "cores", "", m.cpuPerGbps,
+              "this JVM's CPU time over wall time" + spin)
+          .add("ping p50, " + label, "ms", "", m.p50, PINGS + " echoes 10 ms apart")
+          .add("ping p99, " + label, "ms", "", m.p99, PINGS + " echoes 10 ms apart")
+          .add("ping p50, " + label + " / kernel", "×", poll == NetPoll.SLEEP ? "<= 2" : "", ratio(m.p50,
+              kernelMode.p50), "the same run's two figures");
+    }
+    results.write();
+  }
+
+  /** One data path's figures, a value per run. */
+  private static final class Mode {
+    final Map<Case, List<Double>> gbps = new LinkedHashMap<>();
+    final List<Double> cpuPerGbps = new ArrayList<>();
+    final List<Double> p50 = new ArrayList<>();
+    final List<Double> p99 = new ArrayList<>();
+
+    List<Double> gbps(Case c) {
+      return gbps.computeIfAbsent(c, k -> new ArrayList<>());
+    }
+
+    void ping(double[] v) {
+      p50.add(v[0]);
+      p99.add(v[1]);
+    }
+  }
+
+  /** One run of every case and the pings against {@code card}'s peer, the JVM's CPU over the single stream. */
+  private static void measure(OperatingSystemMXBean os, KernelPeer card, Mode into) throws Exception {
+    for (Case c : CASES) {
+      long cpu = os.getProcessCpuTime();
+      long wall = System.nanoTime();
+      double g = iperf(card.host, KernelPeer.PEER_IP, c.args());
+      double cores = (os.getProcessCpuTime() - cpu) / (double) (System.nanoTime() - wall);
+      into.gbps(c).add(g);
+      if (c == CASES.get(0)) {
+        into.cpuPerGbps.add(cores / g);
+      }
+    }
+    into.ping(ping(card.host, KernelPeer.PEER_IP));
+  }
+
+  private static double[] ratio(List<Double> a, List<Double> b) {
+    double[] r = new double[a.size()];
+    Arrays.setAll(r, i -> a.get(i) / b.get(i));
+    return r;
   }
 
   private static String missing() throws Exception {
