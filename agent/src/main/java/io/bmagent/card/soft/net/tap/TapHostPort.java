@@ -3,6 +3,7 @@ package io.bmagent.card.soft.net.tap;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
+import io.bmagent.card.soft.net.BusyIdle;
 import io.bmagent.card.soft.net.FrameSink;
 import io.bmagent.card.soft.net.HostPort;
 import io.bmagent.card.soft.net.NetPoll;
@@ -17,8 +18,8 @@ import java.util.concurrent.TimeUnit;
  * JNA calls (direct mapping) on native buffers owned by the port: one native call and one copy per frame each way, no
  * allocation. The device offers the host checksum and TCP segmentation offload ({@link VnetHeader}), so that a bulk
  * sender hands over 64 KiB per read, which the card cuts into segments itself, rather than a read per segment. With
- * {@link NetPoll#BUSY} the reader never sleeps in {@code poll}: it spins on non-blocking reads, so a frame is read as
- * soon as the host writes it instead of after the reader's wake-up.
+ * {@link NetPoll#BUSY} the reader never sleeps in {@code poll}: it spins on non-blocking reads ({@link BusyIdle}), so a
+ * frame is read as soon as the host writes it instead of after the reader's wake-up.
  */
 public final class TapHostPort implements HostPort {
 
@@ -108,17 +109,19 @@ public final class TapHostPort implements HostPort {
     NativeLong max = new NativeLong(VnetHeader.LENGTH + MAX_FRAME);
     NativeLong one = new NativeLong(1);
     boolean busy = poll == NetPoll.BUSY;
+    BusyIdle idle = new BusyIdle();
     while (!closed) {
       // Non-blocking reads drain what is queued; poll only when the device is empty, so a busy port costs one
       // native call per frame.
       int n = LibC.read(fd, readBuffer, max).intValue() - VnetHeader.LENGTH;
       if (n > 0) {
+        idle.reset();
         readBuffer.read(0, header, 0, VnetHeader.LENGTH);
         readBuffer.read(VnetHeader.LENGTH, frame, SoftPipeline.HEADROOM, n);
         // A frame that cannot be made whole is lost, as a NIC drops what it cannot offload.
         vnet.deliver(header, frame, SoftPipeline.HEADROOM, n, receiver);
       } else if (busy) {
-        Thread.onSpinWait();
+        idle.idle();
       } else {
         pollFd.setShort(6, (short) 0);
         LibC.poll(pollFd, one, POLL_MILLIS);

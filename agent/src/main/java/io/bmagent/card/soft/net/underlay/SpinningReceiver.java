@@ -5,6 +5,7 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
+import io.bmagent.card.soft.net.BusyIdle;
 import io.bmagent.card.soft.net.TunnelReceiver;
 import java.io.UncheckedIOException;
 import java.net.BindException;
@@ -15,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The underlay's receiving side for {@link io.bmagent.card.soft.net.NetPoll#BUSY}: a thread of its own spins on
- * non-blocking {@code recvfrom} on the VXLAN socket and never sleeps in {@code epoll_wait}, so a packet is handled as
+ * non-blocking {@code recvfrom} on the VXLAN socket ({@link BusyIdle}) and never sleeps in {@code epoll_wait}, so a packet is handled as
  * soon as the kernel queues it, without the event loop's wake-up. The end of a burst (the socket empty, or
  * {@link #BURST} datagrams read) flushes what the burst left waiting, as the event loop's read-complete does. One
  * copy, from the native buffer to the pipeline's array; no allocation per packet.
@@ -83,10 +84,12 @@ final class SpinningReceiver implements AutoCloseable {
     NativeLong max = new NativeLong(MAX_DATAGRAM);
     byte[] packet = new byte[MAX_DATAGRAM];
     int burst = 0;
+    BusyIdle idle = new BusyIdle();
     while (!closed) {
       fromLength.setInt(0, 16);
       int n = recvfrom(fd, buffer, max, MSG_DONTWAIT, from, fromLength).intValue();
       if (n >= 0) {
+        idle.reset();
         buffer.read(0, packet, 0, n);
         int source = Integer.reverseBytes(from.getInt(4));
         receiver.receive(source, packet, 0, n);
@@ -98,7 +101,7 @@ final class SpinningReceiver implements AutoCloseable {
         receiver.flush();
         burst = 0;
       } else {
-        Thread.onSpinWait();
+        idle.idle();
       }
     }
   }
