@@ -4,8 +4,10 @@ import static io.bmagent.testing.AgentFixture.assertInvalid;
 import static io.bmagent.testing.AgentFixture.assertLimit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import io.bmagent.api.v1.AssociateElasticIpRequest;
 import io.bmagent.api.v1.GetInstanceRequest;
 import io.bmagent.api.v1.HttpTokens;
 import io.bmagent.api.v1.Instance;
@@ -13,13 +15,16 @@ import io.bmagent.api.v1.InstanceSpec;
 import io.bmagent.api.v1.MetadataOptions;
 import io.bmagent.api.v1.UpdateInstanceRequest;
 import io.bmagent.audit.Redactor;
+import io.bmagent.card.InstanceMetadata;
 import io.bmagent.testing.AgentFixture;
 import io.bmagent.testing.MemoryCard;
 import io.bmagent.testing.Specs;
 import io.bmagent.testing.SshKeys;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -108,6 +113,42 @@ class InstanceMetadataApiTest {
     assertLimit("RESIZE_NOT_SUPPORTED", () -> f.instances.updateInstance(UpdateInstanceRequest.newBuilder()
         .setSpec(next.toBuilder().setInstanceType("ebm.g6.16xlarge")).setGeneration(updated.getGeneration())
         .build()));
+  }
+
+  @Test
+  void theCardIsHandedANewMetadataVersionOnEveryChange() throws Exception {
+    Instance i = f.instances.provisionInstance(Specs.provision(false).toBuilder().setSpec(withMetadata()).build());
+    InstanceMetadata first = awaitMetadata(m -> m.version() == 1);
+    assertEquals("web-1.example.internal", first.hostname());
+    assertEquals("10.0.1.10", first.localIpv4().toString());
+    assertEquals(null, first.publicIpv4());
+    assertEquals(i.getSpec().getSshPublicKeysList(), first.sshPublicKeys());
+    assertEquals("#cloud-config\n", new String(first.userData(), StandardCharsets.UTF_8));
+    assertFalse(first.tokensRequired());
+
+    f.network.associateElasticIp(AssociateElasticIpRequest.newBuilder().setNicId("eni-1")
+        .setPublicIp("203.0.113.7").build());
+    assertEquals("203.0.113.7", awaitMetadata(m -> m.publicIpv4() != null).publicIpv4().toString());
+
+    String key = SshKeys.ed25519("rotated");
+    Instance updated = f.instances.updateInstance(UpdateInstanceRequest.newBuilder().setGeneration(i.getGeneration())
+        .setSpec(i.getSpec().toBuilder().clearSshPublicKeys().addSshPublicKeys(key).clearHostname()
+            .setMetadataOptions(MetadataOptions.newBuilder().setHttpTokens(HttpTokens.HTTP_TOKENS_REQUIRED))).build());
+    InstanceMetadata second = awaitMetadata(m -> m.version() == 2);
+    assertEquals(List.of(key), second.sshPublicKeys());
+    assertEquals("ip-10-0-1-10", second.hostname(), "named after its address when the spec names it not");
+    assertTrue(second.tokensRequired());
+    f.instances.updateInstance(UpdateInstanceRequest.newBuilder().setGeneration(updated.getGeneration())
+        .setSpec(updated.getSpec().toBuilder().putLabels("env", "prod")).build());
+    f.close();
+    card.network().removeMetadata();
+    f = new AgentFixture(dir, card);
+    assertEquals(2, awaitMetadata(m -> true).version(), "a label is no metadata change; the version is durable");
+  }
+
+  private InstanceMetadata awaitMetadata(Predicate<InstanceMetadata> p) {
+    AgentFixture.awaitTrue(() -> card.network().metadata().filter(p).isPresent(), "metadata handed to the card");
+    return card.network().metadata().get();
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.bmagent.card.CardEvent;
 import io.bmagent.card.CardException;
 import io.bmagent.card.CardInfo;
 import io.bmagent.card.CardListener;
+import io.bmagent.card.InstanceMetadata;
 import io.bmagent.card.DeviceType;
 import io.bmagent.card.HostPower;
 import io.bmagent.card.NetworkPort;
@@ -52,6 +53,7 @@ public final class MemoryCard implements Card {
   private volatile PowerState power = PowerState.OFF;
   private volatile CardListener listener = e -> { };
   private PortConfig port;
+  private InstanceMetadata metadata;
   private volatile PortStats portStats = PortStats.ZERO;
   private int nextSlot = 1;
 
@@ -219,7 +221,25 @@ public final class MemoryCard implements Card {
       public void remove() {
         call("removePort");
         port = null;
+        metadata = null;
         rules.clear();
+      }
+
+      @Override
+      public synchronized Optional<InstanceMetadata> metadata() {
+        return Optional.ofNullable(metadata);
+      }
+
+      @Override
+      public void putMetadata(InstanceMetadata m) {
+        call("putMetadata");
+        metadata = m;
+      }
+
+      @Override
+      public void removeMetadata() {
+        call("removeMetadata");
+        metadata = null;
       }
 
       @Override

@@ -1,6 +1,7 @@
 package io.bmagent.card.nativelib;
 
 import io.bmagent.card.BatchResult;
+import io.bmagent.card.InstanceMetadata;
 import io.bmagent.card.NetworkPort;
 import io.bmagent.card.PolicyRule;
 import io.bmagent.card.PortConfig;
@@ -21,7 +22,8 @@ import java.util.Set;
  * The host's port 0 over {@code bmdpu_port_*} and {@code bmdpu_vpc_gateway_*}; policy rules and
  * mappings are delegated. Nothing is remembered here: the card holds the whole port config (NIC
  * id and DNS servers included) and lists its gateways, so a process that restarted reads back
- * exactly what it set before.
+ * exactly what it set before. The one exception is the metadata document: the ABI has no metadata table yet, so it
+ * is held here, and a restarted process reads none back and is handed it again by the reconciler.
  */
 final class NativeNetworkPort implements NetworkPort {
 
@@ -30,6 +32,7 @@ final class NativeNetworkPort implements NetworkPort {
   private final BmdpuCard card;
   private final NativePolicyRules rules;
   private final NativeMappings mappings;
+  private volatile InstanceMetadata metadata;
 
   NativeNetworkPort(BmdpuCard card) {
     this.card = card;
@@ -76,6 +79,22 @@ final class NativeNetworkPort implements NetworkPort {
     });
     // The card keeps policy tables apart from the port; the SPI removes them with it.
     rules.remove(new ArrayList<>(rules.list())).orThrow();
+    metadata = null;
+  }
+
+  @Override
+  public Optional<InstanceMetadata> metadata() {
+    return Optional.ofNullable(metadata);
+  }
+
+  @Override
+  public void putMetadata(InstanceMetadata m) {
+    metadata = m;
+  }
+
+  @Override
+  public void removeMetadata() {
+    metadata = null;
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.bmagent.card.soft.net;
 import io.bmagent.card.BatchResult;
 import io.bmagent.card.CardException;
 import io.bmagent.card.CardInfo;
+import io.bmagent.card.InstanceMetadata;
 import io.bmagent.card.NetworkPort;
 import io.bmagent.card.PolicyRule;
 import io.bmagent.card.PortConfig;
@@ -47,6 +48,7 @@ public final class SoftNetworkPort implements NetworkPort, AutoCloseable {
   private PortConfig config;
   private MappingTable mappings = MappingTable.EMPTY;
   private final Map<Integer, VpcGateway> gateways = new HashMap<>();
+  private volatile InstanceMetadata metadata;
   private HostPort hostPort;
   private Underlay underlay;
 
@@ -136,6 +138,7 @@ public final class SoftNetworkPort implements NetworkPort, AutoCloseable {
       return;
     }
     config = null;
+    metadata = null;
     book.clear();
     hits.clear();
     conntrack.clear();
@@ -228,6 +231,21 @@ public final class SoftNetworkPort implements NetworkPort, AutoCloseable {
     if (gateways.remove(vni) != null) {
       publish();
     }
+  }
+
+  @Override
+  public Optional<InstanceMetadata> metadata() {
+    return Optional.ofNullable(metadata);
+  }
+
+  @Override
+  public void putMetadata(InstanceMetadata m) {
+    metadata = m;
+  }
+
+  @Override
+  public void removeMetadata() {
+    metadata = null;
   }
 
   /** Packets each rule decided, since it was applied. */
