@@ -13,6 +13,7 @@ import io.bmagent.card.VpcMapping;
 import io.bmagent.card.soft.net.conntrack.ConnTrack;
 import io.bmagent.card.soft.net.conntrack.Fragments;
 import io.bmagent.card.soft.net.conntrack.Timeouts;
+import io.bmagent.card.soft.net.metadata.MetadataCounters;
 import io.bmagent.card.soft.net.policy.MappingTable;
 import io.bmagent.card.soft.net.policy.PolicySnapshot;
 import io.bmagent.card.soft.net.policy.RuleSet;
@@ -42,6 +43,8 @@ public final class SoftNetworkPort implements NetworkPort, AutoCloseable {
   private final ConnTrack conntrack;
   private final Fragments fragments;
   private final PortCounters counters = new PortCounters();
+  private final MetadataCounters metadataCounters = new MetadataCounters();
+  private final LongSupplier nanoClock;
   private final Map<PolicyRule, LongAdder> hits = new ConcurrentHashMap<>();
   private final RuleBook book = new RuleBook();
   private volatile PolicySnapshot snapshot = PolicySnapshot.EMPTY;
@@ -60,6 +63,7 @@ public final class SoftNetworkPort implements NetworkPort, AutoCloseable {
    */
   public SoftNetworkPort(CardInfo.Limits limits, Timeouts timeouts, LongSupplier nanoClock) {
     this.limits = limits;
+    this.nanoClock = nanoClock;
     this.conntrack = new ConnTrack(limits.maxConnections(), timeouts, nanoClock);
     this.fragments = new Fragments(FRAGMENTED_DATAGRAMS, nanoClock);
   }
@@ -71,7 +75,8 @@ public final class SoftNetworkPort implements NetworkPort, AutoCloseable {
 
   /** A pipeline on this port's tables, delivering to the given sinks; for ports driven directly, as in tests. */
   public SoftPipeline pipeline(FrameSink host, TunnelSink tunnel) {
-    return new SoftPipeline(() -> snapshot, conntrack, fragments, counters, host, tunnel);
+    return new SoftPipeline(() -> snapshot, conntrack, fragments, counters, host, tunnel, () -> metadata,
+        metadataCounters, nanoClock);
   }
 
   /** Connects the host's port and the underlay through a pipeline and starts both. */
@@ -253,6 +258,11 @@ public final class SoftNetworkPort implements NetworkPort, AutoCloseable {
     Map<PolicyRule, Long> out = new HashMap<>();
     hits.forEach((r, n) -> out.put(r, n.sum()));
     return out;
+  }
+
+  /** The metadata service's counters. */
+  public MetadataCounters metadataCounters() {
+    return metadataCounters;
   }
 
   /** The data path's counters. */
