@@ -121,7 +121,8 @@ public final class SoftNetworkPort implements NetworkPort, AutoCloseable {
   public synchronized Optional<PortState> port() {
     conntrack.sweep();
     return Optional.ofNullable(config)
-        .map(c -> new PortState(c, counters.stats(conntrack.size(), conntrack.evictions())));
+        .map(c -> new PortState(c, counters.stats(conntrack.size(), conntrack.evictions())
+            .withMetadataResponses(metadataCounters.byStatus())));
   }
 
   @Override

@@ -31,6 +31,13 @@ public final class MetadataCounters {
     return out;
   }
 
+  /** Responses sent, by status as text: the keys of {@code PortStats.metadataResponses()}. */
+  public Map<String, Long> byStatus() {
+    Map<String, Long> out = new TreeMap<>();
+    responses.forEach((s, n) -> out.put(Integer.toString(s), n.sum()));
+    return out;
+  }
+
   /** Segments refused: not TCP port 80, or a connection the table had no room for. */
   public long refused() {
     return refused.sum();

@@ -111,6 +111,8 @@ class MetadataServiceTest {
     assertTrue(curl(URL + "/latest/user-data").endsWith("404"), "no user-data is 404, as EC2 answers");
     assertTrue(curl(URL + "/latest/meta-data/public-ipv4").endsWith("404"));
     assertEquals(Map.of(200, 17L, 404, 3L), card.metadataCounters().responses());
+    assertEquals(Map.of("200", 17L, "404", 3L), card.port().orElseThrow().stats().metadataResponses(),
+        "counted in the port's stats, which the metrics endpoint exports");
   }
 
   @Test
