@@ -1,5 +1,6 @@
 package io.bmagent.card.nativelib;
 
+import com.sun.jna.ptr.IntByReference;
 import io.bmagent.card.BatchResult;
 import io.bmagent.card.InstanceMetadata;
 import io.bmagent.card.NetworkPort;
@@ -22,8 +23,7 @@ import java.util.Set;
  * The host's port 0 over {@code bmdpu_port_*} and {@code bmdpu_vpc_gateway_*}; policy rules and
  * mappings are delegated. Nothing is remembered here: the card holds the whole port config (NIC
  * id and DNS servers included) and lists its gateways, so a process that restarted reads back
- * exactly what it set before. The one exception is the metadata document: the ABI has no metadata table yet, so it
- * is held here, and a restarted process reads none back and is handed it again by the reconciler.
+ * exactly what it set before, the metadata document ({@code bmdpu_metadata_*}, {@link MetadataBlob}) too.
  */
 final class NativeNetworkPort implements NetworkPort {
 
@@ -32,7 +32,6 @@ final class NativeNetworkPort implements NetworkPort {
   private final BmdpuCard card;
   private final NativePolicyRules rules;
   private final NativeMappings mappings;
-  private volatile InstanceMetadata metadata;
 
   NativeNetworkPort(BmdpuCard card) {
     this.card = card;
@@ -79,22 +78,40 @@ final class NativeNetworkPort implements NetworkPort {
     });
     // The card keeps policy tables apart from the port; the SPI removes them with it.
     rules.remove(new ArrayList<>(rules.list())).orThrow();
-    metadata = null;
   }
 
   @Override
   public Optional<InstanceMetadata> metadata() {
-    return Optional.ofNullable(metadata);
+    return NativeErrors.call(() -> {
+      byte[] buf = new byte[BmdpuLibrary.BMDPU_METADATA_MAX];
+      IntByReference len = new IntByReference();
+      int r = card.library().bmdpu_metadata_get(card.handle(), PORT, buf, buf.length, len);
+      if (r == -BmdpuError.NOT_FOUND.errno()) {
+        return Optional.empty();
+      }
+      BmdpuErrors.check(r, "metadata_get");
+      return Optional.of(MetadataBlob.decode(java.util.Arrays.copyOf(buf, len.getValue())));
+    });
   }
 
   @Override
   public void putMetadata(InstanceMetadata m) {
-    metadata = m;
+    NativeErrors.call(() -> {
+      byte[] blob = MetadataBlob.encode(m);
+      BmdpuErrors.check(card.library().bmdpu_metadata_set(card.handle(), PORT, blob, blob.length), "metadata_set");
+      return null;
+    });
   }
 
   @Override
   public void removeMetadata() {
-    metadata = null;
+    NativeErrors.call(() -> {
+      int r = card.library().bmdpu_metadata_set(card.handle(), PORT, new byte[0], 0);
+      if (r != -BmdpuError.NOT_FOUND.errno()) {
+        BmdpuErrors.check(r, "metadata_set");
+      }
+      return null;
+    });
   }
 
   @Override
