@@ -532,6 +532,22 @@ int bmdpu_metadata_set(bmdpu_card *card, uint32_t port, const uint8_t *blob, uin
  */
 int bmdpu_metadata_get(bmdpu_card *card, uint32_t port, uint8_t *buf, uint32_t cap, uint32_t *len);
 
+/* ---- Host serial console --------------------------------------------------- */
+
+/*
+ * Copies the tail of the host's serial console, as the card records it in a
+ * ring of its own size, to buf: *len is buf's capacity in and the number of
+ * bytes copied out (the last ones received, oldest first; fewer when the card
+ * holds fewer). *total is how many bytes the console received since the card
+ * began recording it, kept or overwritten; *timestamp_ns is when the last of
+ * them arrived, in ns since the Unix epoch (CLOCK_REALTIME, unlike events: it
+ * is shown to people), 0 when none did. Legal in every power state: what the
+ * host printed last explains why it stopped. A card that cannot record the
+ * console returns 0 with *len = 0 and *total = 0. Thread-safe.
+ */
+int bmdpu_host_console_read(bmdpu_card *card, uint8_t *buf, uint32_t *len, uint64_t *total,
+                            uint64_t *timestamp_ns);
+
 #ifdef __cplusplus
 }
 #endif

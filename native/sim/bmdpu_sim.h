@@ -95,6 +95,14 @@ int bmdpu_sim_mutations(bmdpu_card *card, uint64_t *count);
 int bmdpu_sim_metadata_lookup(bmdpu_card *card, uint32_t port, const char *key, uint8_t *buf, uint32_t cap,
                               uint32_t *len);
 
+/*
+ * Simulates the host printing len bytes on its serial console, which the
+ * card records as bmdpu_host_console_read() reports; -EBUSY while the host
+ * is off (it prints nothing). Powering the host on or resetting it prints
+ * boot messages of its own ("Linux version ..." first).
+ */
+int bmdpu_sim_console_write(bmdpu_card *card, const uint8_t *data, uint32_t len);
+
 #ifdef __cplusplus
 }
 #endif

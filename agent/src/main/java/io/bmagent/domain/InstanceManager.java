@@ -27,11 +27,13 @@ public final class InstanceManager {
 
   private final StateHolder state;
   private final CardInfo card;
+  private final ImagePolicy images;
   private final Requests requests;
 
-  public InstanceManager(StateHolder state, CardInfo card) {
+  public InstanceManager(StateHolder state, CardInfo card, ImagePolicy images) {
     this.state = state;
     this.card = card;
+    this.images = images;
     this.requests = new Requests(state.clock());
   }
 
@@ -52,7 +54,7 @@ public final class InstanceManager {
           "the system disk must be a cloud disk; local disk " + spec.getBootDisk().getLocalDisk().getDevice()
               + " cannot be the system disk");
     }
-    Images.checkSupported(spec.getImage());
+    images.check(spec.getImage());
     VolumeSpecs.checkLimits(spec.getBootDisk().getCloudVolume());
     return state.apply((cur, change, tx) -> {
       if (cur.instance().isPresent()) {
@@ -317,13 +319,7 @@ public final class InstanceManager {
         if (allowMissing) {
           return new StateHolder.Outcome<>(cur, "");
         }
-        throw served.isEmpty()
-            ? DomainException.notFound(ResourceKind.INSTANCE, instanceId, "instance " + instanceId
-                + " is not provisioned; no instance is")
-            : DomainException.notFound(Reason.INSTANCE_NOT_SERVED, "instance " + instanceId + " is not provisioned;"
-                + " this card serves instance " + served.get().getInstanceId(), "resource_type",
-                ResourceKind.INSTANCE.key(), "resource_id", instanceId, "served_instance_id",
-                served.get().getInstanceId(), "generation", Long.toUnsignedString(served.get().getGeneration()));
+        throw notServed(served, instanceId);
       }
       checkGeneration(served.get(), generation);
       String id = instanceId;
@@ -343,6 +339,17 @@ public final class InstanceManager {
       }
       return new StateHolder.Outcome<>(next, id);
     });
+  }
+
+  /** NOT_FOUND for a request naming {@code instanceId} when the card serves {@code served} instead, or none. */
+  static DomainException notServed(Optional<Instance> served, String instanceId) {
+    return served.isEmpty()
+        ? DomainException.notFound(ResourceKind.INSTANCE, instanceId, "instance " + instanceId
+            + " is not provisioned; no instance is")
+        : DomainException.notFound(Reason.INSTANCE_NOT_SERVED, "instance " + instanceId + " is not provisioned;"
+            + " this card serves instance " + served.get().getInstanceId(), "resource_type",
+            ResourceKind.INSTANCE.key(), "resource_id", instanceId, "served_instance_id",
+            served.get().getInstanceId(), "generation", Long.toUnsignedString(served.get().getGeneration()));
   }
 
   private StateHolder.Outcome<InstanceRecord> save(DesiredState cur, Change change, InstanceRecord rec) {

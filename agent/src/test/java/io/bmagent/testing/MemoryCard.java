@@ -10,9 +10,11 @@ import io.bmagent.card.CardEvent;
 import io.bmagent.card.CardException;
 import io.bmagent.card.CardInfo;
 import io.bmagent.card.CardListener;
-import io.bmagent.card.InstanceMetadata;
+import io.bmagent.card.ConsoleOutput;
+import io.bmagent.card.ConsoleRing;
 import io.bmagent.card.DeviceType;
 import io.bmagent.card.HostPower;
+import io.bmagent.card.InstanceMetadata;
 import io.bmagent.card.NetworkPort;
 import io.bmagent.card.PathState;
 import io.bmagent.card.PolicyRule;
@@ -56,6 +58,8 @@ public final class MemoryCard implements Card {
   private InstanceMetadata metadata;
   private volatile PortStats portStats = PortStats.ZERO;
   private int nextSlot = 1;
+  /** Small, so that a test can wrap it. */
+  public final ConsoleRing console = new ConsoleRing(4096);
 
   /** Fails the next {@code count} calls of {@code op} with a retryable I/O error. */
   public void failNext(String op, int count) {
@@ -136,6 +140,11 @@ public final class MemoryCard implements Card {
       @Override
       public void reset() {
         call("reset");
+      }
+
+      @Override
+      public ConsoleOutput console(int maxBytes) {
+        return console.snapshot(maxBytes);
       }
     };
   }

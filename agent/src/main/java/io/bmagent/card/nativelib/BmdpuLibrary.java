@@ -106,6 +106,13 @@ public interface BmdpuLibrary extends Library {
 
   int bmdpu_host_get_power(Pointer card, IntByReference state);
 
+  /**
+   * The console's tail into {@code buf}: {@code len} is its capacity in and the bytes copied out; {@code total}
+   * and {@code timestampNs} (CLOCK_REALTIME, 0 when nothing was received) as the header says.
+   */
+  int bmdpu_host_console_read(Pointer card, byte[] buf, IntByReference len, LongByReference total,
+      LongByReference timestampNs);
+
   /** The card copies the target, secret included; wipe it afterwards with {@link NvmfTarget#wipeSecret()}. */
   int bmdpu_nvmf_connect(Pointer card, NvmfTarget target);
 

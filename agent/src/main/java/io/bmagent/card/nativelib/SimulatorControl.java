@@ -29,6 +29,8 @@ public final class SimulatorControl {
     int bmdpu_sim_forget(String serial);
 
     int bmdpu_sim_metadata_lookup(Pointer card, int port, String key, byte[] buf, int cap, IntByReference len);
+
+    int bmdpu_sim_console_write(Pointer card, byte[] data, int len);
   }
 
   private final SimLibrary sim;
@@ -109,5 +111,10 @@ public final class SimulatorControl {
     }
     BmdpuErrors.check(r, "sim_metadata_lookup");
     return java.util.Arrays.copyOf(buf, len.getValue());
+  }
+
+  /** Simulates the host printing on its serial console; BUSY while the host is off. */
+  public void consoleWrite(byte[] data) {
+    BmdpuErrors.check(sim.bmdpu_sim_console_write(card.handle(), data, data.length), "sim_console_write");
   }
 }

@@ -2,7 +2,6 @@ package io.bmagent.lab.target;
 
 import io.bmagent.card.soft.nvmetcp.Nvme;
 import io.bmagent.card.soft.nvmetcp.Sqe;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
 /** Executes admin queue commands, fabrics Property Get/Set included, for one controller. */
