@@ -143,9 +143,8 @@ public final class TcpEndpoint {
     if (in.length() > 0 || (flags & Tcp.FIN) != 0) {
       ack = true;
       int skip = c.rcvNxt - in.seq();
-      if (skip < 0) {
-        ack = true;
-      } else {
+      // A segment beyond rcvNxt (one was lost before it) is dropped; the ACK tells the host where to resume.
+      if (skip >= 0) {
         if (skip > 0) {
           // The host sent again what it had sent: it lacks the card's answer, so that goes again too.
           c.rewind();
