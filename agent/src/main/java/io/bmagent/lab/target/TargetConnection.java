@@ -8,7 +8,6 @@ import io.bmagent.card.soft.nvmetcp.H2CDataPdu;
 import io.bmagent.card.soft.nvmetcp.IcReqPdu;
 import io.bmagent.card.soft.nvmetcp.IcRespPdu;
 import io.bmagent.card.soft.nvmetcp.Nvme;
-import io.bmagent.card.soft.nvmetcp.NvmeTcpPdu;
 import io.bmagent.card.soft.nvmetcp.PduCodecConfig;
 import io.bmagent.card.soft.nvmetcp.R2tPdu;
 import io.bmagent.card.soft.nvmetcp.Sqe;
