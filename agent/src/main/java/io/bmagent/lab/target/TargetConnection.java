@@ -69,6 +69,8 @@ final class TargetConnection extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** AERL + 1 requests may be outstanding; Identify Controller reports AERL 3. */
+  private static final int MAX_EVENT_REQUESTS = 3;
   /** A bad data digest fails the command, not the connection (NVMe/TCP 1.0, 3.3.2). */
   private static final Completion TRANSPORT_ERROR =
       Completion.retryable(Nvme.SCT_GENERIC, Nvme.SC_TRANSIENT_TRANSPORT_ERROR);
@@ -229,9 +231,6 @@ final class TargetConnection extends ChannelInboundHandlerAdapter {
       deliverEvents(ctx);
     }
   }
-
-  /** AERL + 1 requests may be outstanding; Identify Controller reports AERL 3. */
-  private static final int MAX_EVENT_REQUESTS = 3;
 
   /** Events arise from admin commands (Set Features), so the admin queue looks for them after each one. */
   private void deliverEvents(ChannelHandlerContext ctx) {
