@@ -7,6 +7,11 @@ export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 jvm_defaults="-Xms64m -Xmx320m -XX:MaxDirectMemorySize=64m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=48m"
 jvm_defaults="$jvm_defaults -Xss512k -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"
 
+# Where libc is, so JNA does not fork `ldconfig -p` at each start to find it (the agent loads no other library by
+# name). Kept whatever BM_AGENT_JAVA_OPTS says; $HOSTTYPE is the multiarch tuple's first part on Debian.
+jvm_system="-Djna.platform.library.path=/usr/lib/${HOSTTYPE:-x86_64}-linux-gnu:/lib/${HOSTTYPE:-x86_64}-linux-gnu"
+jvm_system="$jvm_system:/usr/lib64:/lib64:/usr/lib:/lib"
+
 # cds_setup sets $cds to the options of the agent's class-data-sharing archive.
 # The JVM parses and verifies some 6,000 classes at each start, half of a cold restart; an archive of them, dumped
 # when an agent exits (-XX:ArchiveClassesAtExit), is mapped by the next start instead. The archive is named after the

@@ -3,6 +3,7 @@
 #   /opt/bm-agent/{bin/bm-agent, lib/*.jar, lib/native/, README.md}
 #   /etc/systemd/system/bm-agent.service
 #   /etc/bm-agent/bm-agent.env            (only when absent: it holds local settings)
+#   /etc/bm-agent/images.json.example     (the built-in image policy; copy to images.json to change it)
 # Idempotent: running it again replaces the program and the unit, keeps the settings and the state.
 # Usage: systemd/install.sh [--dry-run] [--root DIR]
 #   --dry-run  print what would be done, change nothing
@@ -16,7 +17,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --dry-run) dry=1 ;;
     --root) root="${2:?--root needs a directory}"; shift ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "install.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -60,7 +61,7 @@ cds=""
 if [ -n "${CACHE_DIRECTORY:-}" ]; then
   cds_setup "$CACHE_DIRECTORY" "$(ls "$here"/lib/bm-agent-*.jar | head -n 1)" "$here/lib/*"
 fi
-exec java ${BM_AGENT_JAVA_OPTS:-$jvm_defaults} $cds \
+exec java ${BM_AGENT_JAVA_OPTS:-$jvm_defaults} $jvm_system $cds \
   -Dbmagent.native.lib="${BMDPU_LIB:-$here/lib/native/libbmdpu_sim.so}" \
   -cp "$here/lib/*" io.bmagent.daemon.Main "$@"'
 if [ "$dry" = 1 ]; then
@@ -82,6 +83,8 @@ if [ -f "$conf_dir/bm-agent.env" ]; then
 else
   run install -D -m 0640 "$src/systemd/bm-agent.env" "$conf_dir/bm-agent.env"
 fi
+# Only an example: the agent reads /etc/bm-agent/images.json when it exists, so the operator decides when to have one.
+run install -D -m 0644 "$src/systemd/images.json.example" "$conf_dir/images.json.example"
 
 if [ "$dry" = 1 ]; then
   echo "dry run: nothing changed"

@@ -76,6 +76,16 @@ struct sim_event {
         bmdpu_event ev;
 };
 
+#define SIM_CONSOLE_RING 16384  /* small, so that a test can wrap it */
+
+/* The host's serial console as the card records it: the last SIM_CONSOLE_RING bytes. */
+struct sim_console {
+        uint8_t ring[SIM_CONSOLE_RING];
+        uint64_t total;               /* bytes ever received; byte i is at ring[i % SIM_CONSOLE_RING] */
+        uint64_t last_ns;             /* CLOCK_REALTIME of the last byte, 0: none yet */
+        uint32_t boots;
+};
+
 /*
  * One simulated card. The handle is the card itself: closing a named card
  * stops its event thread and parks it in a process-wide registry, and the
@@ -99,6 +109,7 @@ struct bmdpu_card {
         uint32_t power;
         uint32_t power_target;
         uint64_t power_deadline_ns;   /* 0: no transition */
+        struct sim_console console;
 
         struct sim_conn *conns;
         struct sim_dev *devs;
@@ -111,6 +122,9 @@ struct bmdpu_card {
         uint32_t nmaps;
         bmdpu_vpc_gateway *gws;
         uint32_t ngws;
+
+        uint8_t metadata[BMDPU_METADATA_MAX];  /* the port's metadata document (sim_metadata.c) */
+        uint32_t metadata_len;                 /* 0: none */
 
         struct sim_event *head, *tail;
         uint64_t seq;
@@ -152,5 +166,8 @@ void sim_storage_timers(bmdpu_card *card, uint64_t now, uint64_t *next);
 void sim_wipe_conns(bmdpu_card *card);
 
 int sim_parse_config(const char *config, struct sim_config *cfg);
+
+/* With the lock held: the host starts booting and prints its boot messages on the console. */
+void sim_console_boot(bmdpu_card *card);
 
 #endif /* SIM_H */

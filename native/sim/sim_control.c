@@ -13,7 +13,7 @@ static const struct {
 } ops[] = {
         { "card_get_info", false }, { "card_get_limits", false }, { "events_subscribe", false },
         { "host_power_on", true }, { "host_power_off", true }, { "host_reset", true },
-        { "host_get_power", false },
+        { "host_get_power", false }, { "host_console_read", false },
         { "nvmf_connect", true }, { "nvmf_disconnect", true }, { "nvmf_get_status", false },
         { "nvmf_get_target", false }, { "nvmf_list", false },
         { "blockdev_attach", true }, { "blockdev_detach", true }, { "blockdev_freeze", true },
@@ -26,6 +26,7 @@ static const struct {
         { "vpc_mappings_list", false },
         { "vpc_gateway_set", true }, { "vpc_gateway_remove", true }, { "vpc_gateway_get", false },
         { "vpc_gateway_list", false },
+        { "metadata_set", true }, { "metadata_get", false },
 };
 
 static int find_op(const char *op) {

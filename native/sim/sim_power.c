@@ -5,6 +5,8 @@
 
 /* Moves the host to target, at once or after ms through TRANSITIONING. */
 static void transition(bmdpu_card *card, uint32_t target, uint32_t ms) {
+        if (target == BMDPU_POWER_ON)
+                sim_console_boot(card);
         if (ms == 0) {
                 card->power = target;
                 sim_raise(card, BMDPU_EVENT_HOST_POWER_CHANGED, BMDPU_SLOT_ANY, (int32_t) target, "host");

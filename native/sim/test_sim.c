@@ -614,6 +614,46 @@ static void test_concurrency(void) {
         CHECK_RC(bmdpu_card_close(card), 0);
 }
 
+/* The console ring: empty until the host boots, the last bytes kept, every byte counted. */
+static void test_console(void) {
+        bmdpu_card *card = open_card(NULL);
+        static uint8_t buf[2 * 16384], big[20000];
+        uint32_t len = sizeof(buf);
+        uint64_t total = 1, ts = 1, boot;
+
+        CHECK_RC(bmdpu_host_console_read(card, buf, &len, &total, &ts), 0);
+        CHECK(len == 0 && total == 0 && ts == 0);
+        CHECK_RC(bmdpu_sim_console_write(card, (const uint8_t *) "x", 1), -EBUSY);
+        CHECK_RC(bmdpu_host_console_read(card, buf, NULL, &total, &ts), -EINVAL);
+
+        CHECK_RC(bmdpu_host_power_on(card), 0);
+        len = sizeof(buf) - 1;
+        CHECK_RC(bmdpu_host_console_read(card, buf, &len, &total, &ts), 0);
+        buf[len] = 0;
+        CHECK(len == total && ts > 0);
+        CHECK(strstr((char *) buf, "Linux version") == (char *) buf + 15);
+        CHECK(strstr((char *) buf, "bmdpu-sim boot 1"));
+        boot = total;
+
+        for (size_t i = 0; i < sizeof(big); i++)
+                big[i] = (uint8_t) ('a' + i % 26);
+        CHECK_RC(bmdpu_sim_console_write(card, big, sizeof(big)), 0);
+        len = sizeof(buf);
+        CHECK_RC(bmdpu_host_console_read(card, buf, &len, &total, &ts), 0);
+        CHECK(len == 16384 && total == boot + sizeof(big));
+        CHECK(memcmp(buf, big + sizeof(big) - 16384, 16384) == 0);
+        len = 10;
+        CHECK_RC(bmdpu_host_console_read(card, buf, &len, &total, &ts), 0);
+        CHECK(len == 10 && memcmp(buf, big + sizeof(big) - 10, 10) == 0);
+
+        CHECK_RC(bmdpu_host_reset(card), 0);
+        len = sizeof(buf) - 1;
+        CHECK_RC(bmdpu_host_console_read(card, buf, &len, &total, &ts), 0);
+        buf[len] = 0;
+        CHECK(total == boot * 2 + sizeof(big) && strstr((char *) buf, "bmdpu-sim boot 2"));
+        CHECK_RC(bmdpu_card_close(card), 0);
+}
+
 int main(void) {
         test_open_and_info();
         test_power();
@@ -628,6 +668,7 @@ int main(void) {
         test_faults();
         test_persistence();
         test_concurrency();
+        test_console();
         puts("test_sim: all checks passed");
         return 0;
 }

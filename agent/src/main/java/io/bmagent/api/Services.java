@@ -1,6 +1,7 @@
 package io.bmagent.api;
 
 import io.bmagent.card.CardInfo;
+import io.bmagent.domain.ConsoleReader;
 import io.bmagent.domain.InstanceManager;
 import io.bmagent.domain.MappingManager;
 import io.bmagent.domain.NetworkManager;
@@ -15,11 +16,12 @@ public final class Services {
 
   private Services() {}
 
-  public static List<BindableService> of(InstanceManager instances, VolumeManager volumes, NetworkManager network,
-      MappingManager mappings, StatusBook book, CardInfo card, EventLog events, String agentVersion) {
+  public static List<BindableService> of(InstanceManager instances, ConsoleReader consoles, VolumeManager volumes,
+      NetworkManager network, MappingManager mappings, StatusBook book, CardInfo card, EventLog events,
+      String agentVersion) {
     Views views = new Views(book);
     return List.of(
-        new InstanceApi(instances, views),
+        new InstanceApi(instances, consoles, views),
         new VolumeApi(volumes, views),
         new NetworkApi(network, mappings, views),
         new AgentApi(card, events, agentVersion));

@@ -19,4 +19,11 @@ public interface HostPower {
 
   /** Resets the host; legal only while on. */
   void reset();
+
+  /**
+   * The last {@code maxBytes} bytes of the host's serial console (fewer when the card holds fewer), in any power
+   * state: what the host printed last is what explains why it stopped. A card that records no console for its host
+   * returns {@link ConsoleOutput#EMPTY}.
+   */
+  ConsoleOutput console(int maxBytes);
 }

@@ -1,7 +1,10 @@
 package io.bmagent.cli;
 
 import com.google.protobuf.Duration;
+import com.google.protobuf.util.Timestamps;
 import io.bmagent.api.v1.DeprovisionInstanceRequest;
+import io.bmagent.api.v1.GetConsoleOutputRequest;
+import io.bmagent.api.v1.GetConsoleOutputResponse;
 import io.bmagent.api.v1.GetInstanceRequest;
 import io.bmagent.api.v1.Instance;
 import io.bmagent.api.v1.ProvisionInstanceRequest;
@@ -14,10 +17,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code bmctl instance}: the server's one instance. */
-@Command(name = "instance", description = "The instance: provision, power, update, deprovision.",
+@Command(name = "instance", description = "The instance: provision, power, update, deprovision, console.",
     subcommands = {InstanceCommands.Provision.class, InstanceCommands.Get.class, InstanceCommands.Start.class,
         InstanceCommands.Stop.class, InstanceCommands.Reboot.class, InstanceCommands.Update.class,
-        InstanceCommands.Deprovision.class})
+        InstanceCommands.Deprovision.class, InstanceCommands.Console.class})
 final class InstanceCommands {
 
   abstract static class InstanceCommand extends RpcCommand {
@@ -122,6 +125,34 @@ final class InstanceCommands {
       var r = c.instances().deprovisionInstance(DeprovisionInstanceRequest.newBuilder()
           .setInstanceId(instanceId).setGeneration(generation).setAllowMissing(allowMissing).build());
       return print(r, t -> t.note(r.getInstanceId().isEmpty() ? "no instance" : "deprovisioned " + r.getInstanceId()));
+    }
+  }
+
+  @Command(name = "console", description = {"Print the tail of the host's serial console, for when SSH fails.",
+      "Control characters other than newline and tab are shown as '?' so that the guest cannot drive the terminal;"
+          + " -o json has the exact bytes (base64). A summary line goes to stderr."})
+  static final class Console extends RpcCommand {
+    @Parameters(paramLabel = "INSTANCE_ID", arity = "0..1",
+        description = "The instance; by default the one the card serves.")
+    String instanceId;
+
+    @Option(names = "--max-bytes", paramLabel = "N", description = "The last N bytes; default 65536, at most 1 MiB.")
+    int maxBytes;
+
+    @Override
+    int run(Connection c) {
+      String id = instanceId != null ? instanceId
+          : c.instances().getInstance(GetInstanceRequest.getDefaultInstance()).getInstanceId();
+      GetConsoleOutputResponse r = c.instances().getConsoleOutput(GetConsoleOutputRequest.newBuilder()
+          .setInstanceId(id).setMaxBytes(maxBytes).build());
+      if (output == Format.json) {
+        out().println(json(r, false));
+        return ExitCodes.OK;
+      }
+      out().print(ConsoleText.printable(r.getOutput()));
+      err().println("-- " + r.getOutput().size() + " bytes of " + r.getTotalBytes() + " written"
+          + (r.hasTimestamp() ? ", the last at " + Timestamps.toString(r.getTimestamp()) : ""));
+      return ExitCodes.OK;
     }
   }
 }

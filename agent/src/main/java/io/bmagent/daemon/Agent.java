@@ -4,6 +4,7 @@ import io.bmagent.api.RequestParsing;
 import io.bmagent.api.Services;
 import io.bmagent.audit.AuditInterceptor;
 import io.bmagent.card.Card;
+import io.bmagent.domain.ConsoleReader;
 import io.bmagent.domain.InstanceManager;
 import io.bmagent.domain.MappingManager;
 import io.bmagent.domain.NetworkManager;
@@ -62,11 +63,11 @@ public final class Agent implements AutoCloseable {
     this.state = StateHolder.load(store, config.clock());
     this.events = new EventLog(config.clock(), 4096);
     this.book = new StatusBook(config.clock(), events);
-    InstanceManager instances = new InstanceManager(state, card.info());
+    InstanceManager instances = new InstanceManager(state, card.info(), config.imagePolicy());
     this.reconciler = new Reconciler(card, state, instances, book, events, config.hostNqn(), config.resync(),
         Backoff.DEFAULT);
     CardAccess access = new CardAccess(card, state, book, reconciler, config.clock());
-    List<BindableService> services = new ArrayList<>(Services.of(instances,
+    List<BindableService> services = new ArrayList<>(Services.of(instances, new ConsoleReader(state, access),
         new VolumeManager(state, card.info(), access), new NetworkManager(state),
         new MappingManager(state, card.info().limits().maxVpcMappings()), book, card.info(), events, VERSION));
     services.add(health.getHealthService());

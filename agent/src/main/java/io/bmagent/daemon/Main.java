@@ -7,6 +7,7 @@ import io.bmagent.card.CardProviders;
 import io.bmagent.daemon.security.ListenerSecurity;
 import io.bmagent.daemon.security.SecurityOptions;
 import io.bmagent.daemon.systemd.SystemdNotifier;
+import io.bmagent.domain.ImagePolicy;
 import io.bmagent.store.StoreException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -62,6 +63,10 @@ public final class Main implements Callable<Integer> {
   @Mixin
   SecurityOptions security;
 
+  @Option(names = "--image-policy", paramLabel = "FILE", description = "The supported images as JSON (see README);"
+      + " default: /etc/bm-agent/images.json when it exists, else the built-in CentOS 7.2/7.4/7.6 policy.")
+  Path imagePolicy;
+
   @Option(names = "--metrics-listen", defaultValue = "127.0.0.1:9400",
       description = "host:port of the Prometheus endpoint (GET /metrics); off for none (default: ${DEFAULT-VALUE}).")
   String metricsListen;
@@ -101,6 +106,9 @@ public final class Main implements Callable<Integer> {
     InetSocketAddress metricsAddress = metricsListen.equals("off") ? null
         : address("--metrics-listen", metricsListen);
     Duration resyncPeriod = duration(resync);
+    ImagePolicy images = ImagePolicyFile.choose(imagePolicy);
+    log.info(() -> images.source() + ": " + images.rules().size() + " rules, private images derived from them "
+        + (images.allowPrivateDerived() ? "allowed" : "refused"));
     CardProvider provider;
     try {
       provider = CardProviders.installed().choose(card.equals("auto") ? Optional.empty() : Optional.of(card));
@@ -120,7 +128,7 @@ public final class Main implements Callable<Integer> {
           + " --card-option underlay-port=PORT");
     }
     AgentConfig config = new AgentConfig(stateDir, api, socket != null ? socket : stateDir.resolve("agent.sock"),
-        hostNqn, resyncPeriod, Clock.systemUTC(), listeners, metricsAddress);
+        hostNqn, resyncPeriod, Clock.systemUTC(), listeners, metricsAddress, images);
     systemd.status("starting; waiting for the first reconcile pass");
     Agent agent;
     try {

@@ -30,6 +30,8 @@ final class ReadsOnEventLoop implements ServerCallExecutorSupplier {
     }
     int slash = fullMethodName.indexOf('/');
     String method = fullMethodName.substring(slash + 1);
-    return fullMethodName.startsWith("bmagent.v1.") && (method.startsWith("Get") || method.startsWith("List"));
+    // GetConsoleOutput reads the card (a file, a native call) and copies up to a MiB: not a read of memory.
+    return fullMethodName.startsWith("bmagent.v1.") && (method.startsWith("Get") || method.startsWith("List"))
+        && !method.equals("GetConsoleOutput");
   }
 }

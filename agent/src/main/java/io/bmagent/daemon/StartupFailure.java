@@ -24,7 +24,9 @@ public final class StartupFailure extends RuntimeException {
     /** The card driver cannot be opened (for the soft card: its underlay address is taken, or a host port fails). */
     CARD(5),
     /** The agent lacks a privilege it needs (TAP devices and network namespaces need root). */
-    PRIVILEGES(6);
+    PRIVILEGES(6),
+    /** A configuration file (the image policy) cannot be read or is malformed; the line says where. */
+    CONFIG(7);
 
     private final int exitCode;
 
@@ -40,7 +42,7 @@ public final class StartupFailure extends RuntimeException {
   /** The exit statuses as {@code --help} shows them. */
   public static final String EXIT_CODES = "Exit status: 0 stopped cleanly, 1 unexpected failure, 2 bad flags,"
       + " 3 state directory unusable or in use, 4 listen address in use, 5 card cannot be opened,"
-      + " 6 missing privileges.";
+      + " 6 missing privileges, 7 configuration file unreadable or malformed.";
 
   private final Kind kind;
 

@@ -1,12 +1,14 @@
 package io.bmagent.domain;
 
+import io.bmagent.card.ConsoleOutput;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
 /**
  * What the domain needs to know of, and ask of, the card beyond the desired state: whether the host is stopped, which
- * volumes are frozen, and the freeze itself, which is an action with an answer rather than a desired state.
+ * volumes are frozen, the freeze itself, which is an action with an answer rather than a desired state, and what the
+ * host printed on its console.
  */
 public interface CardView {
 
@@ -25,4 +27,7 @@ public interface CardView {
 
   /** Thaws the volumes. */
   void thaw(List<String> volumeIds);
+
+  /** The last {@code maxBytes} bytes of the host's serial console, as the card recorded them. */
+  ConsoleOutput console(int maxBytes);
 }

@@ -72,6 +72,15 @@ public final class DomainException extends RuntimeException {
     return new DomainException(Code.FAILED_PRECONDITION, limit + ": " + message, List.of(), limit);
   }
 
+  /** A product limit, with metadata as key, value, key, value... */
+  public static DomainException limit(Limit limit, String message, String... keyValues) {
+    Map<String, String> md = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < keyValues.length; i += 2) {
+      md.put(keyValues[i], keyValues[i + 1]);
+    }
+    return new DomainException(Code.FAILED_PRECONDITION, limit + ": " + message, List.of(), limit, null, md, null);
+  }
+
   /** The named resource does not exist. */
   public static DomainException notFound(ResourceKind kind, String id, String message) {
     return because(Code.NOT_FOUND, Reason.RESOURCE_NOT_FOUND, message, null, "resource_type", kind.key(),

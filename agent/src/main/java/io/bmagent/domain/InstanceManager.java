@@ -27,11 +27,13 @@ public final class InstanceManager {
 
   private final StateHolder state;
   private final CardInfo card;
+  private final ImagePolicy images;
   private final Requests requests;
 
-  public InstanceManager(StateHolder state, CardInfo card) {
+  public InstanceManager(StateHolder state, CardInfo card, ImagePolicy images) {
     this.state = state;
     this.card = card;
+    this.images = images;
     this.requests = new Requests(state.clock());
   }
 
@@ -52,7 +54,7 @@ public final class InstanceManager {
           "the system disk must be a cloud disk; local disk " + spec.getBootDisk().getLocalDisk().getDevice()
               + " cannot be the system disk");
     }
-    Images.checkSupported(spec.getImage());
+    images.check(spec.getImage());
     VolumeSpecs.checkLimits(spec.getBootDisk().getCloudVolume());
     return state.apply((cur, change, tx) -> {
       if (cur.instance().isPresent()) {
@@ -91,7 +93,7 @@ public final class InstanceManager {
           .setCreateTime(Timestamps.fromMillis(state.clock().millis()))
           .build();
       InstanceRecord record = InstanceRecord.newBuilder().setInstance(instance)
-          .setStopTimeoutMs(DEFAULT_STOP_TIMEOUT_MS).build();
+          .setStopTimeoutMs(DEFAULT_STOP_TIMEOUT_MS).setMetadataVersion(1).build();
       Volume volume = Volume.newBuilder().setSpec(boot).setGeneration(1).build();
       change.put(ResourceKind.INSTANCE, instanceId, 1, record, SpecChange.Type.CREATED);
       change.put(ResourceKind.VOLUME, boot.getVolumeId(), 1, volume, SpecChange.Type.CREATED);
@@ -140,6 +142,7 @@ public final class InstanceManager {
         }
       });
     }
+    MetadataSpecs.validate(spec, v);
   }
 
   /** Fills in defaults, so that a retry with or without them is the same request. */
@@ -153,6 +156,7 @@ public final class InstanceManager {
     if (spec.hasPrimaryNic()) {
       b.setPrimaryNic(NicSpecs.withDefaults(spec.getPrimaryNic()));
     }
+    MetadataSpecs.normalize(b);
     return b.build();
   }
 
@@ -214,7 +218,10 @@ public final class InstanceManager {
     });
   }
 
-  /** Changes labels and the primary NIC's security groups; anything else is refused. */
+  /**
+   * Changes labels, the primary NIC's security groups and what the metadata service serves (a new metadata
+   * version); anything else is refused.
+   */
   public InstanceRecord update(InstanceSpec requested, long generation) {
     if (generation == 0) {
       throw DomainException.invalid("generation", "is required: the generation the change was computed from");
@@ -244,6 +251,8 @@ public final class InstanceManager {
       }
       Violations v = new Violations();
       NicSpecs.validate(nic, "spec.primary_nic", v);
+      MetadataSpecs.validate(spec, v);
+      MetadataSpecs.tags(spec.getLabelsMap(), "spec.labels", v);
       v.throwIfAny();
       NetworkManager.checkReferences(cur, nic);
       if (old.equals(spec)) {
@@ -257,7 +266,8 @@ public final class InstanceManager {
             SpecChange.Type.UPDATED);
         next = next.withNic(Optional.of(updated));
       }
-      return save(next, change, rec.toBuilder()
+      long metadataVersion = rec.getMetadataVersion() + (MetadataSpecs.changed(old, spec) ? 1 : 0);
+      return save(next, change, rec.toBuilder().setMetadataVersion(metadataVersion)
           .setInstance(inst.toBuilder().setSpec(spec).setGeneration(inst.getGeneration() + 1)).build());
     });
   }
@@ -309,13 +319,7 @@ public final class InstanceManager {
         if (allowMissing) {
           return new StateHolder.Outcome<>(cur, "");
         }
-        throw served.isEmpty()
-            ? DomainException.notFound(ResourceKind.INSTANCE, instanceId, "instance " + instanceId
-                + " is not provisioned; no instance is")
-            : DomainException.notFound(Reason.INSTANCE_NOT_SERVED, "instance " + instanceId + " is not provisioned;"
-                + " this card serves instance " + served.get().getInstanceId(), "resource_type",
-                ResourceKind.INSTANCE.key(), "resource_id", instanceId, "served_instance_id",
-                served.get().getInstanceId(), "generation", Long.toUnsignedString(served.get().getGeneration()));
+        throw notServed(served, instanceId);
       }
       checkGeneration(served.get(), generation);
       String id = instanceId;
@@ -335,6 +339,17 @@ public final class InstanceManager {
       }
       return new StateHolder.Outcome<>(next, id);
     });
+  }
+
+  /** NOT_FOUND for a request naming {@code instanceId} when the card serves {@code served} instead, or none. */
+  static DomainException notServed(Optional<Instance> served, String instanceId) {
+    return served.isEmpty()
+        ? DomainException.notFound(ResourceKind.INSTANCE, instanceId, "instance " + instanceId
+            + " is not provisioned; no instance is")
+        : DomainException.notFound(Reason.INSTANCE_NOT_SERVED, "instance " + instanceId + " is not provisioned;"
+            + " this card serves instance " + served.get().getInstanceId(), "resource_type",
+            ResourceKind.INSTANCE.key(), "resource_id", instanceId, "served_instance_id",
+            served.get().getInstanceId(), "generation", Long.toUnsignedString(served.get().getGeneration()));
   }
 
   private StateHolder.Outcome<InstanceRecord> save(DesiredState cur, Change change, InstanceRecord rec) {

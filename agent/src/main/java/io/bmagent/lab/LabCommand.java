@@ -13,6 +13,7 @@ import io.bmagent.daemon.AgentConfig;
 import io.bmagent.daemon.StartupFailure;
 import io.bmagent.daemon.StateDirectory;
 import io.bmagent.daemon.security.ListenerSecurity;
+import io.bmagent.domain.ImagePolicy;
 import io.bmagent.lab.target.NvmeTcpTarget;
 import io.bmagent.lab.target.Subsystem;
 import io.bmagent.lab.target.TargetOptions;
@@ -98,7 +99,7 @@ public final class LabCommand implements Callable<Integer> {
     AgentConfig config = new AgentConfig(dir.resolve("state"),
         new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1))),
         dir.resolve("state").resolve("agent.sock"), AgentConfig.DEFAULT_HOST_NQN, Duration.ofSeconds(30),
-        Clock.systemUTC(), ListenerSecurity.defaults(), null);
+        Clock.systemUTC(), ListenerSecurity.defaults(), null, ImagePolicy.builtIn());
     Agent agent = Agent.start(config, card);
     agent.reconciler().firstPass().get(30, TimeUnit.SECONDS);
     step(t0, "agent serving on 127.0.0.1:" + agent.port() + " and " + config.socket());

@@ -4,6 +4,7 @@ import io.bmagent.api.v1.DesiredPower;
 import io.bmagent.card.BlockDeviceState;
 import io.bmagent.card.Card;
 import io.bmagent.card.CardException;
+import io.bmagent.card.ConsoleOutput;
 import io.bmagent.card.PowerState;
 import io.bmagent.domain.CardView;
 import io.bmagent.domain.DomainException;
@@ -13,7 +14,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-/** The domain's view of the card: observed facts from the status book, and freeze and thaw run by the reconciler. */
+/**
+ * The domain's view of the card: observed facts from the status book, freeze and thaw run by the reconciler, and the
+ * host's console read from the card.
+ */
 public final class CardAccess implements CardView {
 
   private static final Duration CALL_MARGIN = Duration.ofSeconds(30);
@@ -69,6 +73,16 @@ public final class CardAccess implements CardView {
       book.devices(card.storage().list());
       return null;
     }, Duration.ZERO);
+  }
+
+  /** A read the card answers from its own ring: no need to queue it behind the reconciler's work. */
+  @Override
+  public ConsoleOutput console(int maxBytes) {
+    try {
+      return card.host().console(maxBytes);
+    } catch (CardException e) {
+      throw DomainException.unavailable("the card refused: " + e.getMessage());
+    }
   }
 
   private <T> T run(java.util.concurrent.Callable<T> op, Duration timeout) {

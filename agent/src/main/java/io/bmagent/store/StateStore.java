@@ -47,6 +47,7 @@ public final class StateStore implements AutoCloseable {
     } catch (IOException e) {
       throw new StoreException("cannot create state directory " + directory + ": " + e.getMessage(), e);
     }
+    SqliteLibrary.placeIn(directory);
     Path file = directory.resolve("state.db");
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);

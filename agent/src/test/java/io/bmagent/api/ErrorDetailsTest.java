@@ -11,7 +11,6 @@ import io.bmagent.api.v1.AttachVolumeRequest;
 import io.bmagent.api.v1.DetachVolumeRequest;
 import io.bmagent.api.v1.GetInventoryRequest;
 import io.bmagent.api.v1.GetVolumeRequest;
-import io.bmagent.api.v1.ProvisionInstanceRequest;
 import io.bmagent.api.v1.PutSecurityGroupRequest;
 import io.bmagent.api.v1.StartInstanceRequest;
 import io.bmagent.api.v1.StopInstanceRequest;

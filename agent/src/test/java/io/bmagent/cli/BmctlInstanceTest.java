@@ -4,7 +4,9 @@ import static io.bmagent.cli.BmctlRun.specFile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
 import io.bmagent.api.v1.DesiredPower;
+import io.bmagent.api.v1.GetConsoleOutputResponse;
 import io.bmagent.api.v1.GetInstanceRequest;
 import io.bmagent.api.v1.Instance;
 import io.bmagent.api.v1.InstancePhase;
@@ -12,7 +14,9 @@ import io.bmagent.api.v1.UpdateInstanceRequest;
 import io.bmagent.testing.AgentFixture;
 import io.bmagent.testing.MemoryCard;
 import io.bmagent.testing.Specs;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,6 +76,24 @@ class BmctlInstanceTest {
     assertTrue(bmctl("instance", "deprovision", "i-1").expect(0).out().contains("deprovisioned i-1"));
     AgentFixture.awaitTrue(() -> bmctl("instance", "get").code() == ExitCodes.NOT_FOUND, "instance gone");
     bmctl("instance", "deprovision", "i-1", "--allow-missing").expect(0);
+  }
+
+  @Test
+  void consolePrintsTheHostsConsoleSafelyAndItsBytesAsJson() throws Exception {
+    bmctl("instance", "provision", "-f", specFile(dir, "provision.json", Specs.provision(false))).expect(0);
+    byte[] printed = "Linux version 6.1\r\n\u001b]0;owned\u0007login: ".getBytes(StandardCharsets.UTF_8);
+    card.console.append(printed, 0, printed.length, Instant.parse("2026-12-03T08:00:00Z"));
+
+    BmctlRun shown = bmctl("instance", "console").expect(0);
+    assertEquals("Linux version 6.1\n?]0;owned?login: \n", shown.out(), "no escape reaches the terminal");
+    assertTrue(shown.err().contains(printed.length + " bytes of " + printed.length + " written, the last at "
+        + "2026-12-03T08:00:00Z"), shown.err());
+    assertEquals("login: \n", bmctl("instance", "console", "i-1", "--max-bytes", "7").expect(0).out());
+    GetConsoleOutputResponse json = bmctl("instance", "console", "-o", "json").expect(0)
+        .json(GetConsoleOutputResponse.newBuilder()).build();
+    assertEquals(ByteString.copyFrom(printed), json.getOutput());
+    bmctl("instance", "console", "i-2").expect(ExitCodes.NOT_FOUND);
+    bmctl("instance", "console", "--max-bytes", "2000000").expect(ExitCodes.INVALID_ARGUMENT);
   }
 
   @Test

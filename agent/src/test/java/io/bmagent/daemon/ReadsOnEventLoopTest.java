@@ -18,5 +18,7 @@ class ReadsOnEventLoopTest {
     assertFalse(ReadsOnEventLoop.isRead("bmagent.v1.AgentService/WatchEvents", MethodType.SERVER_STREAMING));
     assertFalse(ReadsOnEventLoop.isRead("grpc.health.v1.Health/Watch", MethodType.SERVER_STREAMING));
     assertFalse(ReadsOnEventLoop.isRead("other.v1.Service/GetThing", MethodType.UNARY));
+    assertFalse(ReadsOnEventLoop.isRead("bmagent.v1.InstanceService/GetConsoleOutput", MethodType.UNARY),
+        "the console is read from the card");
   }
 }

@@ -105,12 +105,31 @@ class StartupErrorsTest {
   }
 
   @Test
+  void aMalformedImagePolicyStopsTheStartNamingFileAndLine() throws Exception {
+    Path policy = Files.writeString(dir.resolve("images.json"), "{\n  \"images\": [\n    {\"os_family\": \"CentOS\","
+        + " \"os_verison\": \"7.6\"}\n  ]\n}\n");
+    Failure f = fail("--state-dir", dir.resolve("s").toString(), "--listen", "127.0.0.1:0", "--metrics-listen", "off",
+        "--image-policy", policy.toString());
+    assertEquals(StartupFailure.Kind.CONFIG.exitCode(), f.code, f.toString());
+    assertEquals(7, f.code);
+    assertTrue(f.line.startsWith("bm-agent: the image policy " + policy + ":3:29: unknown key \"os_verison\""),
+        f.line);
+    assertTrue(Files.notExists(dir.resolve("s")), "stopped before the state directory was made");
+
+    Failure missing = fail("--state-dir", dir.resolve("s").toString(), "--image-policy", dir.resolve("no.json")
+        .toString());
+    assertEquals(7, missing.code, missing.toString());
+    assertTrue(missing.line.contains(dir.resolve("no.json") + " does not exist"), missing.line);
+  }
+
+  @Test
   void helpListsTheExitStatuses() throws Exception {
     Process p = agent("--help");
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue());
     assertTrue(out.contains("4 listen address in use") && out.contains("5 card cannot be opened"), out);
+    assertTrue(out.contains("7 configuration file unreadable or malformed") && out.contains("--image-policy"), out);
   }
 
   /** One failed start: its exit status and its one error line. */

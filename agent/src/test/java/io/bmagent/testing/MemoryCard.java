@@ -10,8 +10,11 @@ import io.bmagent.card.CardEvent;
 import io.bmagent.card.CardException;
 import io.bmagent.card.CardInfo;
 import io.bmagent.card.CardListener;
+import io.bmagent.card.ConsoleOutput;
+import io.bmagent.card.ConsoleRing;
 import io.bmagent.card.DeviceType;
 import io.bmagent.card.HostPower;
+import io.bmagent.card.InstanceMetadata;
 import io.bmagent.card.NetworkPort;
 import io.bmagent.card.PathState;
 import io.bmagent.card.PolicyRule;
@@ -52,8 +55,11 @@ public final class MemoryCard implements Card {
   private volatile PowerState power = PowerState.OFF;
   private volatile CardListener listener = e -> { };
   private PortConfig port;
+  private InstanceMetadata metadata;
   private volatile PortStats portStats = PortStats.ZERO;
   private int nextSlot = 1;
+  /** Small, so that a test can wrap it. */
+  public final ConsoleRing console = new ConsoleRing(4096);
 
   /** Fails the next {@code count} calls of {@code op} with a retryable I/O error. */
   public void failNext(String op, int count) {
@@ -134,6 +140,11 @@ public final class MemoryCard implements Card {
       @Override
       public void reset() {
         call("reset");
+      }
+
+      @Override
+      public ConsoleOutput console(int maxBytes) {
+        return console.snapshot(maxBytes);
       }
     };
   }
@@ -219,7 +230,25 @@ public final class MemoryCard implements Card {
       public void remove() {
         call("removePort");
         port = null;
+        metadata = null;
         rules.clear();
+      }
+
+      @Override
+      public synchronized Optional<InstanceMetadata> metadata() {
+        return Optional.ofNullable(metadata);
+      }
+
+      @Override
+      public void putMetadata(InstanceMetadata m) {
+        call("putMetadata");
+        metadata = m;
+      }
+
+      @Override
+      public void removeMetadata() {
+        call("removeMetadata");
+        metadata = null;
       }
 
       @Override

@@ -106,6 +106,13 @@ public interface BmdpuLibrary extends Library {
 
   int bmdpu_host_get_power(Pointer card, IntByReference state);
 
+  /**
+   * The console's tail into {@code buf}: {@code len} is its capacity in and the bytes copied out; {@code total}
+   * and {@code timestampNs} (CLOCK_REALTIME, 0 when nothing was received) as the header says.
+   */
+  int bmdpu_host_console_read(Pointer card, byte[] buf, IntByReference len, LongByReference total,
+      LongByReference timestampNs);
+
   /** The card copies the target, secret included; wipe it afterwards with {@link NvmfTarget#wipeSecret()}. */
   int bmdpu_nvmf_connect(Pointer card, NvmfTarget target);
 
@@ -171,4 +178,12 @@ public interface BmdpuLibrary extends Library {
 
   /** Replaces the callback ({@code null} unregisters); on return the previous one is not running. */
   int bmdpu_events_subscribe(Pointer card, EventCallback cb, Pointer userdata);
+
+  int BMDPU_METADATA_MAX = 65536;
+
+  /** Replaces the port's metadata document ({@link MetadataBlob}); {@code len} 0 removes it. */
+  int bmdpu_metadata_set(Pointer card, int port, byte[] blob, int len);
+
+  /** Copies the port's metadata document; -ENOENT when none, -ENOSPC with {@code len} set when too small. */
+  int bmdpu_metadata_get(Pointer card, int port, byte[] buf, int cap, IntByReference len);
 }

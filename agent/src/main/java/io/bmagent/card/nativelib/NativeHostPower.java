@@ -3,8 +3,13 @@ package io.bmagent.card.nativelib;
 import io.bmagent.card.CardException;
 import io.bmagent.card.HostPower;
 import io.bmagent.card.PowerState;
+import io.bmagent.card.ConsoleOutput;
 import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.LongByReference;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
 
 /** Host power over {@code bmdpu_host_*}. The ABI starts transitions and returns; the SPI's power-off waits. */
 final class NativeHostPower implements HostPower {
@@ -50,6 +55,19 @@ final class NativeHostPower implements HostPower {
   @Override
   public void reset() {
     NativeErrors.check("host_reset", () -> card.library().bmdpu_host_reset(card.handle()));
+  }
+
+  @Override
+  public ConsoleOutput console(int maxBytes) {
+    byte[] buf = new byte[Math.max(0, maxBytes)];
+    IntByReference len = new IntByReference(buf.length);
+    LongByReference total = new LongByReference();
+    LongByReference timestampNs = new LongByReference();
+    NativeErrors.check("host_console_read",
+        () -> card.library().bmdpu_host_console_read(card.handle(), buf, len, total, timestampNs));
+    long ns = timestampNs.getValue();
+    return new ConsoleOutput(Arrays.copyOf(buf, Math.min(buf.length, len.getValue())), total.getValue(),
+        ns == 0 ? Optional.empty() : Optional.of(Instant.ofEpochSecond(0, ns)));
   }
 
   private void awaitOff(Duration limit) {

@@ -118,6 +118,7 @@ public final class SoftCard implements Card {
           qemu.reset();
         }
       });
+      host.consoleFrom(qemu::consoleOutput);
     }
     this.journal = qemu == null ? null : new DeviceJournal(vhost.dir().resolve("devices"));
     this.journaled = journal == null ? null : new JournaledDevices(storage, journal);

@@ -2,6 +2,7 @@ package io.bmagent.card.soft;
 
 import io.bmagent.card.CardEvent;
 import io.bmagent.card.CardException;
+import io.bmagent.card.ConsoleOutput;
 import io.bmagent.card.HostPower;
 import io.bmagent.card.PowerState;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 /**
  * The soft card's host power. Powering the host on opens the host-facing devices to host I/O; powering it off
@@ -40,6 +42,8 @@ final class SoftHost implements HostPower {
   private final List<Gate> gates = new CopyOnWriteArrayList<>();
   private final Consumer<CardEvent> events;
   private volatile PowerState state = PowerState.OFF;
+  // A host played by a network namespace has no serial console: nothing is recorded, so the output is empty.
+  private volatile IntFunction<ConsoleOutput> console = max -> ConsoleOutput.EMPTY;
 
   SoftHost(Consumer<CardEvent> events) {
     this.events = events;
@@ -47,6 +51,16 @@ final class SoftHost implements HostPower {
 
   void addGate(Gate gate) {
     gates.add(gate);
+  }
+
+  /** Where the host's serial console is recorded, for a host that has one (a QEMU guest). */
+  void consoleFrom(IntFunction<ConsoleOutput> source) {
+    console = source;
+  }
+
+  @Override
+  public ConsoleOutput console(int maxBytes) {
+    return console.apply(maxBytes);
   }
 
   @Override

@@ -12,7 +12,6 @@ import io.bmagent.card.Transport;
 import io.bmagent.card.soft.nvmetcp.ControllerInfo;
 import io.bmagent.card.soft.nvmetcp.NamespaceInfo;
 import io.bmagent.card.soft.nvmetcp.NvmeTcpController;
-import io.bmagent.card.soft.nvmetcp.NvmeTcpControllerConfig;
 import io.bmagent.card.soft.storage.DeviceStats;
 import io.bmagent.card.soft.storage.DeviceType;
 import io.bmagent.card.soft.storage.HostBlockDevice;

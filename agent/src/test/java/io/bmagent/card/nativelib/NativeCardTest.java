@@ -11,6 +11,7 @@ import io.bmagent.card.BlockDeviceState;
 import io.bmagent.card.CardEvent;
 import io.bmagent.card.CardException;
 import io.bmagent.card.CardException.Reason;
+import io.bmagent.card.ConsoleOutput;
 import io.bmagent.card.DeviceType;
 import io.bmagent.card.Digests;
 import io.bmagent.card.NvmeofPath;
@@ -28,8 +29,11 @@ import io.bmagent.net.MacAddress;
 import io.bmagent.net.PortRange;
 import io.bmagent.net.Protocol;
 import io.bmagent.testing.AgentFixture;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -130,6 +134,33 @@ class NativeCardTest {
     assertEquals(Reason.BUSY, e.reason());
     card.host().powerOff(true, Duration.ZERO);
     assertEquals(PowerState.OFF, card.host().state());
+  }
+
+  @Test
+  void theConsoleHasTheHostsBootMessagesAndItsLastBytes() {
+    ConsoleOutput off = card.host().console(1024);
+    assertEquals(0, off.output().length);
+    assertEquals(0, off.totalBytes());
+    assertTrue(off.lastWrite().isEmpty());
+
+    Instant before = Instant.now().minusSeconds(1);
+    card.host().powerOn();
+    AgentFixture.awaitTrue(() -> card.host().state() == PowerState.ON, "host on");
+    ConsoleOutput boot = card.host().console(1 << 20);
+    String text = new String(boot.output(), StandardCharsets.UTF_8);
+    assertTrue(text.contains("] Linux version "), text);
+    assertEquals(boot.output().length, boot.totalBytes());
+    assertTrue(boot.lastWrite().orElseThrow().isAfter(before), boot.lastWrite()::toString);
+
+    byte[] printed = new byte[40_000];
+    Arrays.fill(printed, (byte) 'x');
+    printed[printed.length - 1] = 'y';
+    sim.consoleWrite(printed);
+    ConsoleOutput tail = card.host().console(5);
+    assertEquals("xxxxy", new String(tail.output(), StandardCharsets.US_ASCII));
+    assertEquals(boot.totalBytes() + printed.length, tail.totalBytes());
+    assertEquals(16384, card.host().console(1 << 20).output().length, "the simulator's ring");
+    card.host().powerOff(true, Duration.ZERO);
   }
 
   @Test

@@ -22,13 +22,10 @@ import io.bmagent.lab.target.Subsystem;
 import io.bmagent.lab.target.TargetOptions;
 import io.bmagent.testing.AgentFixture;
 import io.bmagent.testing.Specs;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -4,6 +4,7 @@ import io.bmagent.card.BlockDevices;
 import io.bmagent.card.Card;
 import io.bmagent.card.CardInfo;
 import io.bmagent.card.CardListener;
+import io.bmagent.card.ConsoleOutput;
 import io.bmagent.card.HostPower;
 import io.bmagent.card.NetworkPort;
 import io.bmagent.card.PowerState;
@@ -53,6 +54,11 @@ final class GatedCard implements Card {
       @Override
       public void reset() {
         host.reset();
+      }
+
+      @Override
+      public ConsoleOutput console(int maxBytes) {
+        return host.console(maxBytes);
       }
     };
   }

@@ -1,5 +1,6 @@
 package io.bmagent.card.soft.vhost;
 
+import io.bmagent.card.ConsoleOutput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,8 @@ import java.util.logging.Logger;
  * The bare-metal host played by a QEMU guest: power on starts QEMU on the card's vhost-user sockets, a graceful
  * power off presses the ACPI power button and pulls the plug once the timeout passed, a reset presses the reset
  * button. The image directory holds {@code vmlinuz} and {@code initramfs.cpio.gz} (guest/build-image.sh); the
- * guest's serial console goes to {@code console.log} in the work directory.
+ * guest's serial console goes to {@code console.log} in the work directory, which the card reads into its console
+ * ring ({@link ConsoleLog}).
  *
  * <p>QEMU outlives the agent: a host does not go down with its card's software. Its pid is kept in the work
  * directory, so an agent restarted there adopts the QEMU still running instead of starting a second one; QEMU
@@ -33,6 +35,7 @@ public final class QemuHost {
   private final Path nic;
   private final Supplier<Optional<String>> mac;
   private final Runnable poweredItselfOff;
+  private final ConsoleLog consoleLog;
   private ProcessHandle qemu;
 
   /**
@@ -49,10 +52,17 @@ public final class QemuHost {
     this.nic = nic;
     this.mac = mac;
     this.poweredItselfOff = poweredItselfOff;
+    this.consoleLog = new ConsoleLog(console(), ConsoleLog.RING_BYTES);
   }
 
+  /** The file QEMU writes the guest's serial console to. */
   public Path console() {
     return work.resolve("console.log");
+  }
+
+  /** The last {@code maxBytes} bytes of the guest's serial console, across power cycles and agent restarts. */
+  public ConsoleOutput consoleOutput(int maxBytes) {
+    return consoleLog.snapshot(maxBytes);
   }
 
   private Path qmpSocket() {
@@ -122,6 +132,7 @@ public final class QemuHost {
     try {
       Files.createDirectories(work);
       Files.deleteIfExists(qmpSocket());
+      consoleLog.restarted();
       Process p = new ProcessBuilder(command()).redirectErrorStream(true)
           .redirectOutput(work.resolve("qemu.log").toFile()).start();
       qemu = p.toHandle();
@@ -142,7 +153,8 @@ public final class QemuHost {
         "-display", "none", "-monitor", "none", "-nodefaults", "-serial", "file:" + console(),
         "-qmp", "unix:" + qmpSocket() + ",server=on,wait=off",
         "-kernel", image.resolve("vmlinuz").toString(), "-initrd", image.resolve("initramfs.cpio.gz").toString(),
-        "-append", "console=ttyS0 root=/dev/vda panic=-1 quiet"));
+        // Not quiet: the kernel's boot messages are what the console output is read for when a host does not boot.
+        "-append", "console=ttyS0 root=/dev/vda panic=-1"));
     int i = 0;
     // reconnect=1: when the agent restarts, QEMU keeps the devices and connects again every second; the guest's
     // requests wait meanwhile and the back-end resubmits those it had in flight (inflight tracking).

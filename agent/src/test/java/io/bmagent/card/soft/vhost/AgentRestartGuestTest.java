@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.util.Durations;
 import io.bmagent.api.v1.BootDisk;
 import io.bmagent.api.v1.DesiredPower;
+import io.bmagent.api.v1.GetConsoleOutputRequest;
 import io.bmagent.api.v1.GetInstanceRequest;
 import io.bmagent.api.v1.Instance;
 import io.bmagent.api.v1.InstancePhase;
@@ -176,6 +177,10 @@ class AgentRestartGuestTest {
         assertEquals(DesiredPower.DESIRED_POWER_OFF, i.getDesiredPower());
         assertFalse(ProcessHandle.of(pid).filter(h -> !zombie(pid)).map(ProcessHandle::isAlive).orElse(false),
             "the guest that was running is stopped");
+        String console = instances.getConsoleOutput(GetConsoleOutputRequest.newBuilder()
+            .setInstanceId("i-restart").build()).getOutput().toStringUtf8();
+        assertTrue(console.contains("] Linux version ") && console.contains("BMGUEST-DONE"),
+            "the restarted agent still has the boot the killed one saw, from QEMU's console file:\n" + console);
       } finally {
         killQemu(pidFile);
       }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.util.Durations;
 import io.bmagent.api.v1.BootDisk;
 import io.bmagent.api.v1.DesiredPower;
+import io.bmagent.api.v1.GetConsoleOutputRequest;
+import io.bmagent.api.v1.GetConsoleOutputResponse;
 import io.bmagent.api.v1.GetInstanceRequest;
 import io.bmagent.api.v1.Instance;
 import io.bmagent.api.v1.InstancePhase;
@@ -72,6 +74,10 @@ class QemuHostPowerTest {
       String first = Files.readString(qemu.console());
       assertTrue(first.contains("BMGUEST root=/dev/vda serial=" + VOLUME), first);
       assertTrue(first.contains("BMGUEST eth0=10.0.1.10/24"), first);
+      String booted1 = console(f);
+      assertTrue(booted1.contains("] Linux version "), "the kernel's boot messages through GetConsoleOutput:\n"
+          + booted1);
+      assertTrue(booted1.contains("BMGUEST-DONE"), booted1);
 
       f.instances.rebootInstance(RebootInstanceRequest.newBuilder().setRequestId("reboot-1").build());
       awaitConsole(qemu, "BMGUEST-DONE", 2, 180);
@@ -93,6 +99,9 @@ class QemuHostPowerTest {
       f.instances.startInstance(StartInstanceRequest.getDefaultInstance());
       // QEMU truncates the console when it starts: the third boot's own line tells this boot from the last.
       awaitConsole(qemu, "BMGUEST boot 3", 1, 180);
+      String across = console(f);
+      assertTrue(across.contains("BMGUEST power button") && across.contains("BMGUEST boot 3"),
+          "the card's console runs on across the QEMU restart that truncated the file:\n" + across);
       Instance off = f.awaitPhase(InstancePhase.INSTANCE_PHASE_STOPPED, 120);
       assertEquals(DesiredPower.DESIRED_POWER_OFF, off.getDesiredPower());
       assertTrue(off.getStatus().getCommon().getConditionsList().stream()
@@ -106,6 +115,13 @@ class QemuHostPowerTest {
       card.qemuHost().orElseThrow().powerOff(true, Duration.ZERO);
       bootDisk.close();
     }
+  }
+
+  private static String console(AgentFixture f) {
+    GetConsoleOutputResponse r = f.instances.getConsoleOutput(GetConsoleOutputRequest.newBuilder()
+        .setInstanceId("i-power").setMaxBytes(1 << 20).build());
+    assertTrue(r.hasTimestamp() && r.getTotalBytes() >= r.getOutput().size(), r::toString);
+    return r.getOutput().toStringUtf8();
   }
 
   /** Waits until the console shows {@code line} {@code times} times. */
