@@ -500,6 +500,38 @@ typedef void (*bmdpu_event_cb)(const bmdpu_event *event, void *userdata);
  */
 int bmdpu_events_subscribe(bmdpu_card *card, bmdpu_event_cb cb, void *userdata);
 
+/*
+ * Instance metadata: what the card's responder serves the host's own requests
+ * to 169.254.169.254:80 (the EC2 tree cloud-init reads), answering only the
+ * port's own MAC and IPv4 source, with IP TTL 1, never the overlay. The agent
+ * sets the whole document at once as a blob of records, each
+ *   uint32_t key_len, key_len bytes of key, uint32_t value_len, value bytes
+ * (little-endian; keys are UTF-8 without NUL, at most BMDPU_METADATA_KEY_MAX
+ * bytes, unique): "instance-id", "instance-type", "ami-id", "hostname",
+ * "mac", "local-ipv4", "subnet-ipv4-cidr-block", "vpc-id", "public-ipv4"
+ * (absent without an elastic IP), "public-keys/<i>", "user-data" (absent
+ * when none), "tags/<name>", "http-tokens" ("optional" or "required") and
+ * "version" (decimal). The responder serves a new document from its next
+ * request on; removing the port removes it.
+ */
+#define BMDPU_METADATA_MAX 65536
+#define BMDPU_METADATA_KEY_MAX 256
+
+/*
+ * Replaces the port's document with blob[0..len); len 0 removes it. -EINVAL
+ * for a malformed blob (a record past the end, an empty, oversized or repeated
+ * key), -E2BIG beyond BMDPU_METADATA_MAX, -ENOENT when the port is not
+ * configured. Thread-safe.
+ */
+int bmdpu_metadata_set(bmdpu_card *card, uint32_t port, const uint8_t *blob, uint32_t len);
+
+/*
+ * Copies the port's document into buf[0..cap) and its length into *len.
+ * -ENOENT when there is none, -ENOSPC (with *len set) when cap is too small.
+ * Thread-safe.
+ */
+int bmdpu_metadata_get(bmdpu_card *card, uint32_t port, uint8_t *buf, uint32_t cap, uint32_t *len);
+
 /* ---- Host serial console --------------------------------------------------- */
 
 /*

@@ -87,6 +87,15 @@ int bmdpu_sim_forget(const char *serial);
 int bmdpu_sim_mutations(bmdpu_card *card, uint64_t *count);
 
 /*
+ * What the card's responder answers for key of the port's metadata document,
+ * as the conformance suite reads it back: the value copied into buf[0..cap)
+ * and its length into *len; -ENOENT without a document or such a key,
+ * -ENOSPC (with *len set) when cap is too small.
+ */
+int bmdpu_sim_metadata_lookup(bmdpu_card *card, uint32_t port, const char *key, uint8_t *buf, uint32_t cap,
+                              uint32_t *len);
+
+/*
  * Simulates the host printing len bytes on its serial console, which the
  * card records as bmdpu_host_console_read() reports; -EBUSY while the host
  * is off (it prints nothing). Powering the host on or resetting it prints

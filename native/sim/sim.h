@@ -123,6 +123,9 @@ struct bmdpu_card {
         bmdpu_vpc_gateway *gws;
         uint32_t ngws;
 
+        uint8_t metadata[BMDPU_METADATA_MAX];  /* the port's metadata document (sim_metadata.c) */
+        uint32_t metadata_len;                 /* 0: none */
+
         struct sim_event *head, *tail;
         uint64_t seq;
         bmdpu_event_cb cb;

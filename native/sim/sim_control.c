@@ -26,6 +26,7 @@ static const struct {
         { "vpc_mappings_list", false },
         { "vpc_gateway_set", true }, { "vpc_gateway_remove", true }, { "vpc_gateway_get", false },
         { "vpc_gateway_list", false },
+        { "metadata_set", true }, { "metadata_get", false },
 };
 
 static int find_op(const char *op) {

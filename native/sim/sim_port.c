@@ -51,6 +51,7 @@ static int remove_port(bmdpu_card *card, uint32_t port) {
                 return -ENOENT;
         card->port_configured = false;
         memset(&card->port, 0, sizeof(card->port));
+        card->metadata_len = 0;
         return 0;
 }
 

@@ -31,7 +31,8 @@ public final class BenchReport {
   private static final Map<String, String> AREAS = Map.of(
       "jmh.NativeCardBenchmark", "native card ABI", "jmh.SoftPipelineBenchmark", "soft card network",
       "jmh.TableUpdateBenchmark", "soft card tables", "storage", "soft card storage", "api", "API",
-      "restart", "restart", "memory", "memory", "budget", "memory budget", "delivery", "delivery");
+      "restart", "restart", "memory", "memory", "budget", "memory budget", "delivery", "delivery",
+      "metadata", "metadata service");
 
   private record Section(String key, String header, List<Figure> figures) {}
 

@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Copies a message with every field whose name contains {@code secret} replaced by {@value #REDACTED} (strings and
+ * Copies a message with every field whose name contains {@code secret} or {@code password} replaced by {@value #REDACTED} (strings and
  * bytes) or cleared (anything else), at any depth, in repeated fields and map values too. It goes by the descriptor,
  * not by a list of known fields, so a secret added to the API later is redacted without a change here; unknown
  * fields are dropped because a newer client could send a secret this build has no name for. Subtrees whose types can
@@ -30,7 +30,8 @@ public final class Redactor {
   private Redactor() {}
 
   static boolean isSecret(FieldDescriptor f) {
-    return f.getName().toLowerCase(Locale.ROOT).contains("secret");
+    String name = f.getName().toLowerCase(Locale.ROOT);
+    return name.contains("secret") || name.contains("password");
   }
 
   public static Message redact(Message m) {

@@ -43,4 +43,16 @@ public interface NetworkPort {
 
   /** Removes a VPC's gateway; a no-op when there is none. */
   void removeGateway(int vni);
+
+  /** What the port's instance metadata service serves, if anything. */
+  Optional<InstanceMetadata> metadata();
+
+  /**
+   * Replaces what the port's instance metadata service serves; the next request is answered from it. Removing the
+   * port removes it too.
+   */
+  void putMetadata(InstanceMetadata metadata);
+
+  /** Stops serving metadata; a no-op when nothing is served. */
+  void removeMetadata();
 }

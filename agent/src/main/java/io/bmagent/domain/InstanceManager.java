@@ -93,7 +93,7 @@ public final class InstanceManager {
           .setCreateTime(Timestamps.fromMillis(state.clock().millis()))
           .build();
       InstanceRecord record = InstanceRecord.newBuilder().setInstance(instance)
-          .setStopTimeoutMs(DEFAULT_STOP_TIMEOUT_MS).build();
+          .setStopTimeoutMs(DEFAULT_STOP_TIMEOUT_MS).setMetadataVersion(1).build();
       Volume volume = Volume.newBuilder().setSpec(boot).setGeneration(1).build();
       change.put(ResourceKind.INSTANCE, instanceId, 1, record, SpecChange.Type.CREATED);
       change.put(ResourceKind.VOLUME, boot.getVolumeId(), 1, volume, SpecChange.Type.CREATED);
@@ -142,6 +142,7 @@ public final class InstanceManager {
         }
       });
     }
+    MetadataSpecs.validate(spec, v);
   }
 
   /** Fills in defaults, so that a retry with or without them is the same request. */
@@ -155,6 +156,7 @@ public final class InstanceManager {
     if (spec.hasPrimaryNic()) {
       b.setPrimaryNic(NicSpecs.withDefaults(spec.getPrimaryNic()));
     }
+    MetadataSpecs.normalize(b);
     return b.build();
   }
 
@@ -216,7 +218,10 @@ public final class InstanceManager {
     });
   }
 
-  /** Changes labels and the primary NIC's security groups; anything else is refused. */
+  /**
+   * Changes labels, the primary NIC's security groups and what the metadata service serves (a new metadata
+   * version); anything else is refused.
+   */
   public InstanceRecord update(InstanceSpec requested, long generation) {
     if (generation == 0) {
       throw DomainException.invalid("generation", "is required: the generation the change was computed from");
@@ -246,6 +251,8 @@ public final class InstanceManager {
       }
       Violations v = new Violations();
       NicSpecs.validate(nic, "spec.primary_nic", v);
+      MetadataSpecs.validate(spec, v);
+      MetadataSpecs.tags(spec.getLabelsMap(), "spec.labels", v);
       v.throwIfAny();
       NetworkManager.checkReferences(cur, nic);
       if (old.equals(spec)) {
@@ -259,7 +266,8 @@ public final class InstanceManager {
             SpecChange.Type.UPDATED);
         next = next.withNic(Optional.of(updated));
       }
-      return save(next, change, rec.toBuilder()
+      long metadataVersion = rec.getMetadataVersion() + (MetadataSpecs.changed(old, spec) ? 1 : 0);
+      return save(next, change, rec.toBuilder().setMetadataVersion(metadataVersion)
           .setInstance(inst.toBuilder().setSpec(spec).setGeneration(inst.getGeneration() + 1)).build());
     });
   }

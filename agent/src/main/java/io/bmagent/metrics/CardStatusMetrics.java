@@ -42,6 +42,7 @@ public final class CardStatusMetrics {
   private volatile Map<String, BlockDeviceState> devices = Map.of();
   private final Map<String, List<Meter>> volumes = new HashMap<>();
   private final Set<String> dropReasons = new HashSet<>();
+  private final Set<String> metadataStatuses = new HashSet<>();
 
   private CardStatusMetrics(StatusBook book, Card card, MeterRegistry registry) {
     this.book = book;
@@ -112,6 +113,14 @@ public final class CardStatusMetrics {
         FunctionCounter.builder("bmagent.port.dropped.packets", this,
                 m -> m.port.map(p -> p.drops().getOrDefault(reason, 0L)).orElse(0L))
             .tag("reason", reason).description("Packets dropped by the card, by reason").register(registry);
+      }
+    }));
+    port.ifPresent(s -> s.metadataResponses().keySet().forEach(status -> {
+      if (metadataStatuses.add(status)) {
+        FunctionCounter.builder("bmagent.metadata.requests", this,
+                m -> m.port.map(p -> p.metadataResponses().getOrDefault(status, 0L)).orElse(0L))
+            .tag("status", status).description("Requests the card's metadata service answered, by HTTP status")
+            .register(registry);
       }
     }));
   }

@@ -4,6 +4,7 @@ import io.bmagent.api.v1.NetworkInterface;
 import io.bmagent.api.v1.NetworkInterfaceSpec;
 import io.bmagent.card.Card;
 import io.bmagent.card.CardException;
+import io.bmagent.card.InstanceMetadata;
 import io.bmagent.card.PortConfig;
 import io.bmagent.card.PortState;
 import io.bmagent.domain.DesiredState;
@@ -12,7 +13,7 @@ import io.bmagent.net.Ipv4Prefix;
 import io.bmagent.net.MacAddress;
 import java.util.Optional;
 
-/** Makes the card's host port match the desired NIC. */
+/** Makes the card's host port, and what its metadata service serves, match the desired NIC and instance. */
 final class NetworkStep {
 
   static final String TYPE = "network_interface";
@@ -41,6 +42,14 @@ final class NetworkStep {
             card.network().remove();
           }
           card.network().configure(want);
+        }
+        Optional<InstanceMetadata> document = MetadataDocuments.of(desired);
+        if (!card.network().metadata().equals(document)) {
+          if (document.isPresent()) {
+            card.network().putMetadata(document.get());
+          } else {
+            card.network().removeMetadata();
+          }
         }
       }
     } catch (CardException e) {

@@ -14,6 +14,7 @@ import io.bmagent.card.ConsoleOutput;
 import io.bmagent.card.ConsoleRing;
 import io.bmagent.card.DeviceType;
 import io.bmagent.card.HostPower;
+import io.bmagent.card.InstanceMetadata;
 import io.bmagent.card.NetworkPort;
 import io.bmagent.card.PathState;
 import io.bmagent.card.PolicyRule;
@@ -54,6 +55,7 @@ public final class MemoryCard implements Card {
   private volatile PowerState power = PowerState.OFF;
   private volatile CardListener listener = e -> { };
   private PortConfig port;
+  private InstanceMetadata metadata;
   private volatile PortStats portStats = PortStats.ZERO;
   private int nextSlot = 1;
   /** Small, so that a test can wrap it. */
@@ -228,7 +230,25 @@ public final class MemoryCard implements Card {
       public void remove() {
         call("removePort");
         port = null;
+        metadata = null;
         rules.clear();
+      }
+
+      @Override
+      public synchronized Optional<InstanceMetadata> metadata() {
+        return Optional.ofNullable(metadata);
+      }
+
+      @Override
+      public void putMetadata(InstanceMetadata m) {
+        call("putMetadata");
+        metadata = m;
+      }
+
+      @Override
+      public void removeMetadata() {
+        call("removeMetadata");
+        metadata = null;
       }
 
       @Override

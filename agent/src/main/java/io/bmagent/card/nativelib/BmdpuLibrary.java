@@ -178,4 +178,12 @@ public interface BmdpuLibrary extends Library {
 
   /** Replaces the callback ({@code null} unregisters); on return the previous one is not running. */
   int bmdpu_events_subscribe(Pointer card, EventCallback cb, Pointer userdata);
+
+  int BMDPU_METADATA_MAX = 65536;
+
+  /** Replaces the port's metadata document ({@link MetadataBlob}); {@code len} 0 removes it. */
+  int bmdpu_metadata_set(Pointer card, int port, byte[] blob, int len);
+
+  /** Copies the port's metadata document; -ENOENT when none, -ENOSPC with {@code len} set when too small. */
+  int bmdpu_metadata_get(Pointer card, int port, byte[] buf, int cap, IntByReference len);
 }

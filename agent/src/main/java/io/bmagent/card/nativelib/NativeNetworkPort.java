@@ -1,6 +1,8 @@
 package io.bmagent.card.nativelib;
 
+import com.sun.jna.ptr.IntByReference;
 import io.bmagent.card.BatchResult;
+import io.bmagent.card.InstanceMetadata;
 import io.bmagent.card.NetworkPort;
 import io.bmagent.card.PolicyRule;
 import io.bmagent.card.PortConfig;
@@ -21,7 +23,7 @@ import java.util.Set;
  * The host's port 0 over {@code bmdpu_port_*} and {@code bmdpu_vpc_gateway_*}; policy rules and
  * mappings are delegated. Nothing is remembered here: the card holds the whole port config (NIC
  * id and DNS servers included) and lists its gateways, so a process that restarted reads back
- * exactly what it set before.
+ * exactly what it set before, the metadata document ({@code bmdpu_metadata_*}, {@link MetadataBlob}) too.
  */
 final class NativeNetworkPort implements NetworkPort {
 
@@ -76,6 +78,40 @@ final class NativeNetworkPort implements NetworkPort {
     });
     // The card keeps policy tables apart from the port; the SPI removes them with it.
     rules.remove(new ArrayList<>(rules.list())).orThrow();
+  }
+
+  @Override
+  public Optional<InstanceMetadata> metadata() {
+    return NativeErrors.call(() -> {
+      byte[] buf = new byte[BmdpuLibrary.BMDPU_METADATA_MAX];
+      IntByReference len = new IntByReference();
+      int r = card.library().bmdpu_metadata_get(card.handle(), PORT, buf, buf.length, len);
+      if (r == -BmdpuError.NOT_FOUND.errno()) {
+        return Optional.empty();
+      }
+      BmdpuErrors.check(r, "metadata_get");
+      return Optional.of(MetadataBlob.decode(java.util.Arrays.copyOf(buf, len.getValue())));
+    });
+  }
+
+  @Override
+  public void putMetadata(InstanceMetadata m) {
+    NativeErrors.call(() -> {
+      byte[] blob = MetadataBlob.encode(m);
+      BmdpuErrors.check(card.library().bmdpu_metadata_set(card.handle(), PORT, blob, blob.length), "metadata_set");
+      return null;
+    });
+  }
+
+  @Override
+  public void removeMetadata() {
+    NativeErrors.call(() -> {
+      int r = card.library().bmdpu_metadata_set(card.handle(), PORT, new byte[0], 0);
+      if (r != -BmdpuError.NOT_FOUND.errno()) {
+        BmdpuErrors.check(r, "metadata_set");
+      }
+      return null;
+    });
   }
 
   @Override

@@ -4,6 +4,7 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import java.nio.file.Path;
 
@@ -26,6 +27,8 @@ public final class SimulatorControl {
     int bmdpu_sim_mutations(Pointer card, LongByReference count);
 
     int bmdpu_sim_forget(String serial);
+
+    int bmdpu_sim_metadata_lookup(Pointer card, int port, String key, byte[] buf, int cap, IntByReference len);
 
     int bmdpu_sim_console_write(Pointer card, byte[] data, int len);
   }
@@ -96,6 +99,18 @@ public final class SimulatorControl {
   public void portTraffic(long rxPackets, long txPackets, int bytesPerPacket) {
     BmdpuErrors.check(sim.bmdpu_sim_port_traffic(card.handle(), rxPackets, txPackets, bytesPerPacket),
         "sim_port_traffic");
+  }
+
+  /** What the simulated card's metadata responder serves for {@code key} of port 0's document, or null. */
+  public byte[] metadataLookup(String key) {
+    byte[] buf = new byte[BmdpuLibrary.BMDPU_METADATA_MAX];
+    IntByReference len = new IntByReference();
+    int r = sim.bmdpu_sim_metadata_lookup(card.handle(), 0, key, buf, buf.length, len);
+    if (r == -BmdpuError.NOT_FOUND.errno()) {
+      return null;
+    }
+    BmdpuErrors.check(r, "sim_metadata_lookup");
+    return java.util.Arrays.copyOf(buf, len.getValue());
   }
 
   /** Simulates the host printing on its serial console; BUSY while the host is off. */

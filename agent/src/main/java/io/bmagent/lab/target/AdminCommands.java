@@ -19,15 +19,15 @@ final class AdminCommands {
     }
     return switch (sqe.opcode()) {
       case Nvme.ADMIN_IDENTIFY -> identify(alloc, c, o, sqe);
-      case Nvme.ADMIN_SET_FEATURES -> setFeatures(c, o, sqe);
-      case Nvme.ADMIN_GET_FEATURES -> getFeatures(c, sqe);
+      case Nvme.ADMIN_SET_FEATURES -> c.features().set(sqe, c::checkHealth);
+      case Nvme.ADMIN_GET_FEATURES -> c.features().get(sqe);
       case Nvme.ADMIN_KEEP_ALIVE -> {
         c.keepAlive();
         yield Completion.OK;
       }
       case Nvme.ADMIN_ASYNC_EVENT -> null;
       case Nvme.ADMIN_ABORT -> Completion.ok(1); // DW0 bit 0: command not aborted
-      case Nvme.ADMIN_GET_LOG_PAGE -> logPage(alloc, sqe);
+      case Nvme.ADMIN_GET_LOG_PAGE -> LogPages.execute(alloc, c, sqe);
       default -> Completion.error(Nvme.SCT_GENERIC, Nvme.SC_INVALID_OPCODE);
     };
   }
@@ -72,49 +72,5 @@ final class AdminCommands {
           : Completion.error(Nvme.SCT_GENERIC, Nvme.SC_INVALID_FIELD);
       default -> Completion.error(Nvme.SCT_GENERIC, Nvme.SC_INVALID_FIELD);
     };
-  }
-
-  /** Number of Queues answers with what was granted, 0's based, in both halves of DW0 (5.21.1.7). */
-  private static Completion setFeatures(TargetController c, TargetOptions o, Sqe sqe) {
-    switch ((int) (sqe.cdw(10) & 0xff)) {
-      case Nvme.FID_NUMBER_OF_QUEUES -> {
-        long cdw11 = sqe.cdw(11);
-        int nsqr = (int) (cdw11 & 0xffff);
-        int ncqr = (int) (cdw11 >>> 16);
-        if (nsqr == 0xffff || ncqr == 0xffff) {
-          return Completion.error(Nvme.SCT_GENERIC, Nvme.SC_INVALID_FIELD);
-        }
-        c.grantIoQueues(Math.min(Math.min(nsqr, ncqr) + 1, o.maxIoQueues));
-        return getFeatures(c, sqe);
-      }
-      case Nvme.FID_KEEP_ALIVE_TIMER -> {
-        c.updateKato(sqe.cdw(11));
-        return Completion.OK;
-      }
-      case 0x0B -> {
-        return Completion.OK; // Asynchronous Event Configuration: we never raise events
-      }
-      default -> {
-        return Completion.error(Nvme.SCT_GENERIC, Nvme.SC_INVALID_FIELD);
-      }
-    }
-  }
-
-  private static Completion getFeatures(TargetController c, Sqe sqe) {
-    return switch ((int) (sqe.cdw(10) & 0xff)) {
-      case Nvme.FID_NUMBER_OF_QUEUES -> {
-        int n = Math.max(c.grantedIoQueues(), 1) - 1;
-        yield Completion.ok(((long) n << 16) | n);
-      }
-      case Nvme.FID_KEEP_ALIVE_TIMER -> Completion.ok(c.katoMillis());
-      default -> Completion.error(Nvme.SCT_GENERIC, Nvme.SC_INVALID_FIELD);
-    };
-  }
-
-  /** Log pages read as zero: we keep no error, health or firmware history worth reporting. */
-  private static Completion logPage(ByteBufAllocator alloc, Sqe sqe) {
-    long dwords = ((sqe.cdw(11) & 0xffff) << 16 | (sqe.cdw(10) >>> 16)) + 1;
-    int len = (int) Math.min(dwords * 4, sqe.sglLength());
-    return Completion.data(alloc.buffer(len).writeZero(len));
   }
 }

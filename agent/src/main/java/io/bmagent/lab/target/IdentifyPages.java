@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 final class IdentifyPages {
   static final String MODEL = "bm-agent lab NVMe/TCP target";
   static final String FIRMWARE = "1.0";
+  /** Offset of Power State Descriptor 0 in Identify Controller. */
+  static final int POWER_STATE_0 = 2048;
 
   private IdentifyPages() {
   }
@@ -28,13 +30,20 @@ final class IdentifyPages {
     b.setIntLE(80, (int) TargetController.VS_1_3);
     b.setByte(111, 1);                      // CNTRLTYPE: I/O controller
     b.setByte(258, 3);                      // ACL
-    b.setByte(259, 3);                      // AERL
+    b.setByte(259, 3);                      // AERL: four outstanding Asynchronous Event Requests
+    b.setByte(260, (1 << 1) | 1);           // FRMW: one firmware slot (3:1), slot 1 read-only (0)
+    b.setByte(261, 1 << 2);                 // LPA: extended Get Log Page data (NUMDU, LPOL/LPOU), SMART per controller
+    b.setByte(262, ErrorLog.ENTRIES - 1);   // ELPE, 0's based
+    b.setByte(263, 0);                      // NPSS: power state 0 only, 0's based
+    b.setShortLE(266, Features.WARNING_KELVIN);  // WCTEMP
+    b.setShortLE(268, Features.CRITICAL_KELVIN); // CCTEMP
     b.setShortLE(320, 10);                  // KAS: keep alive in 100 ms units is supported
     b.setByte(512, 0x66);                   // SQES: 64-byte entries
     b.setByte(513, 0x44);                   // CQES: 16-byte entries
     b.setShortLE(514, 1024);                // MAXCMD, required over fabrics
     b.setIntLE(516, Subsystem.MAX_NAMESPACES);
-    b.setShortLE(520, (1 << 2) | (1 << 3)); // ONCS: Dataset Management, Write Zeroes
+    // ONCS: Dataset Management, Write Zeroes, and Save / Select in Set / Get Features (bit 4).
+    b.setShortLE(520, (1 << 2) | (1 << 3) | (1 << 4));
     b.setByte(525, 1);                      // VWC: volatile write cache, so hosts send Flush
     b.setByte(530, 1);                      // NVSCC
     // SGLS: SGLs supported (bits 1:0 = 01b), address as offset for in-capsule data (bit 20),
@@ -46,6 +55,9 @@ final class IdentifyPages {
     b.setShortLE(1800, 0);                  // ICDOFF
     b.setByte(1802, 0);                     // FCATT: dynamic controller model
     b.setByte(1803, 1);                     // MSDBD: one SGL descriptor
+    // Power State Descriptor 0 (figure "Power State Descriptor Data Structure"): a nominal 25 W maximum (MP, in
+    // centiwatts as MXPS is 0), operational; entry and exit latencies 0, not reported.
+    b.setShortLE(POWER_STATE_0, 2500);
     return b;
   }
 

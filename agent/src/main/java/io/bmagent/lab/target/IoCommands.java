@@ -17,8 +17,13 @@ final class IoCommands {
   private IoCommands() {
   }
 
-  /** {@code data} holds the host's data for writes and DSM, already gathered in full. */
-  static Completion execute(ByteBufAllocator alloc, Subsystem s, Sqe sqe, ByteBuf data) {
+  /**
+   * {@code data} holds the host's data for writes and DSM, already gathered in full. Successful reads and writes
+   * count in the subsystem's health; with the controller's volatile write cache off, writes are durable before they
+   * complete (Volatile Write Cache, NVMe Base 2.0, 5.27.1.4).
+   */
+  static Completion execute(ByteBufAllocator alloc, TargetController c, Sqe sqe, ByteBuf data) {
+    Subsystem s = c.subsystem();
     try {
       if (sqe.opcode() == Nvme.IO_FLUSH && sqe.nsid() == ALL_NAMESPACES) {
         for (Namespace ns : s.namespaces().values()) {
@@ -35,13 +40,14 @@ final class IoCommands {
           ns.backing().flush();
           yield Completion.OK;
         }
-        case Nvme.IO_READ -> read(alloc, ns, sqe);
-        case Nvme.IO_WRITE -> write(ns, sqe, data);
+        case Nvme.IO_READ -> read(alloc, ns, sqe, s.health());
+        case Nvme.IO_WRITE -> write(ns, sqe, data, s.health(), !c.features().volatileWriteCache());
         case Nvme.IO_WRITE_ZEROES -> writeZeroes(ns, sqe);
         case Nvme.IO_DSM -> dsm(ns, sqe, data);
         default -> Completion.error(Nvme.SCT_GENERIC, Nvme.SC_INVALID_OPCODE);
       };
     } catch (IOException e) {
+      s.health().mediaError();
       return Completion.retryable(Nvme.SCT_GENERIC, Nvme.SC_INTERNAL);
     }
   }
@@ -50,7 +56,8 @@ final class IoCommands {
     return slba >= 0 && blocks <= ns.blocks() && slba <= ns.blocks() - blocks;
   }
 
-  private static Completion read(ByteBufAllocator alloc, Namespace ns, Sqe sqe) throws IOException {
+  private static Completion read(ByteBufAllocator alloc, Namespace ns, Sqe sqe, HealthCounters health)
+      throws IOException {
     long slba = sqe.u64(40);
     int blocks = (int) (sqe.cdw(12) & 0xffff) + 1;
     if (!inRange(ns, slba, blocks)) {
@@ -67,10 +74,12 @@ final class IoCommands {
       buf.release();
       throw e;
     }
+    health.read(len);
     return Completion.data(buf);
   }
 
-  private static Completion write(Namespace ns, Sqe sqe, ByteBuf data) throws IOException {
+  private static Completion write(Namespace ns, Sqe sqe, ByteBuf data, HealthCounters health, boolean writeThrough)
+      throws IOException {
     long slba = sqe.u64(40);
     int blocks = (int) (sqe.cdw(12) & 0xffff) + 1;
     if (!inRange(ns, slba, blocks)) {
@@ -79,7 +88,12 @@ final class IoCommands {
     if (data == null || data.readableBytes() != (long) blocks * ns.blockSize()) {
       return Completion.error(Nvme.SCT_GENERIC, Nvme.SC_DATA_SGL_LENGTH_INVALID);
     }
+    int len = data.readableBytes();
     ns.backing().write(slba * ns.blockSize(), data);
+    if (writeThrough) {
+      ns.backing().flush();
+    }
+    health.written(len);
     return Completion.OK;
   }
 

@@ -45,8 +45,13 @@ public final class NvmeTcpTarget implements AutoCloseable {
     this.group = Transports.newGroup(options.threads);
   }
 
-  public Subsystem addSubsystem(String nqn) {
-    return subsystems.computeIfAbsent(nqn, n -> new Subsystem(n, options.dataDir, this::emit, options));
+  /** A subsystem added while the target runs is powered on at once: its SMART log counts from here. */
+  public synchronized Subsystem addSubsystem(String nqn) {
+    Subsystem s = subsystems.computeIfAbsent(nqn, n -> new Subsystem(n, options.dataDir, this::emit, options));
+    if (server != null) {
+      s.health().powerOn();
+    }
+    return s;
   }
 
   /** Called on event-loop threads for every {@link TargetEvent}; keep it short. */
@@ -88,6 +93,8 @@ public final class NvmeTcpTarget implements AutoCloseable {
         });
     server = b.bind(new InetSocketAddress(port)).sync().channel();
     port = ((InetSocketAddress) server.localAddress()).getPort();
+    // Each start is a power cycle of every subsystem (SMART Power Cycles, Power On Hours).
+    subsystems.values().forEach(s -> s.health().powerOn());
     return port;
   }
 
@@ -98,6 +105,7 @@ public final class NvmeTcpTarget implements AutoCloseable {
       server = null;
     }
     connections.close().sync();
+    subsystems.values().forEach(s -> s.health().powerOff());
   }
 
   /**

@@ -30,6 +30,7 @@ public final class Subsystem {
   private final AtomicInteger nextCntlid = new AtomicInteger(1);
   private final Consumer<TargetEvent> events;
   private final TargetOptions options;
+  private final HealthCounters health = new HealthCounters();
 
   Subsystem(String nqn, Path dataDir, Consumer<TargetEvent> events, TargetOptions options) {
     this.nqn = nqn;
@@ -156,8 +157,13 @@ public final class Subsystem {
     return controllers.get(cntlid);
   }
 
-  void removeController(TargetController c) {
-    controllers.remove(c.cntlid(), c);
+  /** True the first time: a controller is destroyed by keep-alive expiry and by its admin queue closing. */
+  boolean removeController(TargetController c) {
+    return controllers.remove(c.cntlid(), c);
+  }
+
+  HealthCounters health() {
+    return health;
   }
 
   /** Number of live controllers; tests use it to see that hosts went away. */

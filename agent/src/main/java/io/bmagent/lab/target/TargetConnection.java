@@ -18,6 +18,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -31,6 +33,8 @@ final class TargetConnection extends ChannelInboundHandlerAdapter {
   private final TargetOptions options;
   private final PduCodecConfig codec;
   private final Map<Integer, PendingWrite> pending = new HashMap<>();
+  /** Outstanding Asynchronous Event Requests of an admin queue, completed as events occur (NVMe Base 2.0, 5.2). */
+  private final Deque<Sqe> eventRequests = new ArrayDeque<>();
   private boolean initialized;
   private boolean terminating;
   private TargetController controller;
@@ -65,6 +69,8 @@ final class TargetConnection extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** AERL + 1 requests may be outstanding; Identify Controller reports AERL 3. */
+  private static final int MAX_EVENT_REQUESTS = 3;
   /** A bad data digest fails the command, not the connection (NVMe/TCP 1.0, 3.3.2). */
   private static final Completion TRANSPORT_ERROR =
       Completion.retryable(Nvme.SCT_GENERIC, Nvme.SC_TRANSIENT_TRANSPORT_ERROR);
@@ -128,6 +134,9 @@ final class TargetConnection extends ChannelInboundHandlerAdapter {
     if (controller == null && !(fabrics && sqe.fctype() == Nvme.FCTYPE_CONNECT)) {
       respond(ctx, sqe, Completion.error(Nvme.SCT_GENERIC, Nvme.SC_COMMAND_SEQUENCE_ERROR));
       return;
+    }
+    if (busyCounted(sqe)) {
+      controller.subsystem().health().ioStarted();
     }
     // Data direction is in bits 1:0 of the opcode, or of FCTYPE for fabrics commands.
     boolean hostData = ((fabrics ? sqe.fctype() : sqe.opcode()) & 3) == 1;
@@ -205,14 +214,38 @@ final class TargetConnection extends ChannelInboundHandlerAdapter {
       r = connect(ctx, sqe, data);
     } else if (qid == 0) {
       r = AdminCommands.execute(ctx.alloc(), controller, options, sqe);
+      if (r == null && eventRequests.size() > MAX_EVENT_REQUESTS) {
+        r = Completion.error(Nvme.SCT_COMMAND_SPECIFIC, Nvme.SC_ASYNC_EVENT_LIMIT_EXCEEDED);
+      } else if (r == null) {
+        eventRequests.add(sqe);
+      }
     } else if (!controller.ready()) {
       r = Completion.error(Nvme.SCT_GENERIC, Nvme.SC_COMMAND_SEQUENCE_ERROR);
     } else {
-      r = IoCommands.execute(ctx.alloc(), controller.subsystem(), sqe, data);
+      r = IoCommands.execute(ctx.alloc(), controller, sqe, data);
     }
     if (r != null) {
       respond(ctx, sqe, r);
     }
+    if (qid == 0 && controller != null) {
+      deliverEvents(ctx);
+    }
+  }
+
+  /** Events arise from admin commands (Set Features), so the admin queue looks for them after each one. */
+  private void deliverEvents(ChannelHandlerContext ctx) {
+    while (!eventRequests.isEmpty()) {
+      long event = controller.takeEvent();
+      if (event < 0) {
+        return;
+      }
+      respond(ctx, eventRequests.poll(), Completion.ok(event));
+    }
+  }
+
+  /** Controller busy time counts commands outstanding on I/O queues, from capsule to completion. */
+  private boolean busyCounted(Sqe sqe) {
+    return qid > 0 && sqe.opcode() != Nvme.FABRICS;
   }
 
   /** Fabrics Connect (NVMe-oF 1.1, 3.3.1); a second Connect on a connected queue is out of sequence. */
@@ -263,6 +296,12 @@ final class TargetConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void respond(ChannelHandlerContext ctx, Sqe sqe, Completion r) {
+    if (controller != null && r.status() != 0) {
+      controller.errors().record(Math.max(qid, 0), sqe, r.status());
+    }
+    if (busyCounted(sqe)) {
+      controller.subsystem().health().ioEnded();
+    }
     ByteBuf data = r.data();
     if (data != null) {
       // Without SQ flow control the last C2HData of a plain success completes the command: no
@@ -293,7 +332,12 @@ final class TargetConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    pending.values().forEach(p -> p.buf().release());
+    pending.values().forEach(p -> {
+      if (busyCounted(p.sqe())) {
+        controller.subsystem().health().ioEnded();
+      }
+      p.buf().release();
+    });
     pending.clear();
     if (controller != null) {
       controller.removeQueue(qid, ctx.channel());

@@ -30,13 +30,58 @@ final class TargetController {
   private volatile long lastKeepAlive = System.nanoTime();
   private ScheduledFuture<?> keepAliveCheck;
   private boolean shutdownReported;
+  private boolean shutdownNotified;
   private EventLoop loop;
+  private long connectKatoMillis;
+  private final Features features;
+  private final ErrorLog errors = new ErrorLog();
+  private boolean temperatureWarning;
+  private boolean healthEventMasked;
+  private long pendingEvent = -1;
 
   TargetController(Subsystem subsystem, int cntlid, String hostNqn, UUID hostId) {
     this.subsystem = subsystem;
     this.cntlid = cntlid;
     this.hostNqn = hostNqn;
     this.hostId = hostId;
+    this.features = new Features(this, subsystem.options());
+  }
+
+  Features features() {
+    return features;
+  }
+
+  ErrorLog errors() {
+    return errors;
+  }
+
+  /**
+   * Re-evaluates the SMART critical warnings: the temperature warning turning on raises a SMART / Health Status
+   * event (type 001b, information 01h, log page 02h; NVMe Base 2.0, 5.2) if Asynchronous Event Configuration
+   * enables it and no such event awaits the host's read of the log page.
+   */
+  synchronized void checkHealth() {
+    boolean warning = features.temperatureWarning();
+    boolean enabled = (features.asyncEventConfig() & LogPages.CRITICAL_WARNING_TEMPERATURE) != 0;
+    if (warning && !temperatureWarning && enabled && !healthEventMasked) {
+      pendingEvent = 0x01 | (0x01 << 8) | ((long) Nvme.LID_SMART_HEALTH << 16);
+      healthEventMasked = true;
+    }
+    temperatureWarning = warning;
+  }
+
+  /** The next event for an outstanding Asynchronous Event Request, or -1. */
+  synchronized long takeEvent() {
+    long e = pendingEvent;
+    pendingEvent = -1;
+    return e;
+  }
+
+  /** Reading the SMART log with RAE cleared re-enables its events (Get Log Page, RAE; NVMe Base 2.0, 5.16). */
+  synchronized void healthLogRead(boolean retainEvent) {
+    if (!retainEvent && pendingEvent < 0) {
+      healthEventMasked = false;
+    }
   }
 
   Subsystem subsystem() {
@@ -63,6 +108,10 @@ final class TargetController {
     if (queues.remove(qid, ch)) {
       subsystem.event(TargetEvent.Kind.QUEUE_DISCONNECTED, cntlid, qid);
     }
+  }
+
+  boolean hasIoQueues() {
+    return queues.keySet().stream().anyMatch(q -> q > 0);
   }
 
   int grantedIoQueues() {
@@ -99,6 +148,7 @@ final class TargetController {
     if (!shn) {
       shst = 0;
     } else if (((before >>> 14) & 3) == 0) {
+      shutdownNotified = true;
       subsystem.event(TargetEvent.Kind.SHUTDOWN_REQUESTED, cntlid, 0);
       long ms = subsystem.options().shutdownMillis;
       shst = ms == 0 ? (long) Nvme.CSTS_SHST_COMPLETE << 2 : (long) Nvme.CSTS_SHST_OCCURRING << 2;
@@ -129,12 +179,20 @@ final class TargetController {
     return katoMillis;
   }
 
+  /** KATO from the admin Connect, the Keep Alive Timer's default. */
+  synchronized long connectKatoMillis() {
+    return connectKatoMillis;
+  }
+
   void keepAlive() {
     lastKeepAlive = System.nanoTime();
   }
 
   /** Arms the keep-alive timer: no Keep Alive within KATO ends the association (NVMe Base 7.12). */
   synchronized void startKeepAlive(EventLoop adminLoop, long kato) {
+    if (loop == null) {
+      connectKatoMillis = kato;
+    }
     loop = adminLoop;
     katoMillis = kato;
     keepAlive();
@@ -161,7 +219,9 @@ final class TargetController {
     if (keepAliveCheck != null) {
       keepAliveCheck.cancel(false);
     }
-    subsystem.removeController(this);
+    if (subsystem.removeController(this) && !shutdownNotified) {
+      subsystem.health().unsafeShutdown();
+    }
     queues.values().forEach(Channel::close);
   }
 }

@@ -197,6 +197,21 @@ class NativeRestartTest {
         }
 
         @Override
+        public Optional<io.bmagent.card.InstanceMetadata> metadata() {
+          return n.metadata();
+        }
+
+        @Override
+        public void putMetadata(io.bmagent.card.InstanceMetadata m) {
+          n.putMetadata(m);
+        }
+
+        @Override
+        public void removeMetadata() {
+          n.removeMetadata();
+        }
+
+        @Override
         public Set<PolicyRule> rules() {
           return n.rules();
         }

@@ -46,7 +46,12 @@ public enum DropReason {
   /** A VXLAN packet for another VNI than the port's. */
   VNI_MISMATCH("vni_mismatch"),
   /** A packet from the overlay for an address that is neither the host's private IP nor its elastic IP. */
-  NOT_FOR_HOST("not_for_host");
+  NOT_FOR_HOST("not_for_host"),
+  /**
+   * A packet to or from the metadata address the service does not take: from the overlay (only the host's port
+   * reaches it), or from the host but not an unfragmented TCP segment to port 80.
+   */
+  METADATA("metadata");
 
   private final String label;
 

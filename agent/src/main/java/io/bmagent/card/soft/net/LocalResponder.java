@@ -2,6 +2,7 @@ package io.bmagent.card.soft.net;
 
 import io.bmagent.card.PortConfig;
 import io.bmagent.card.VpcMapping;
+import io.bmagent.card.soft.net.metadata.TcpEndpoint;
 import io.bmagent.card.soft.net.packet.Arp;
 import io.bmagent.card.soft.net.packet.Dhcp;
 import io.bmagent.card.soft.net.packet.DhcpReply;
@@ -48,7 +49,8 @@ final class LocalResponder {
     }
     int target = Arp.targetIp(b, arp);
     long answer;
-    if (target == cfg.gateway().value()) {
+    // The metadata address sits behind the gateway; a host with a link-local route asks for it directly.
+    if (target == cfg.gateway().value() || target == TcpEndpoint.ADDRESS) {
       answer = s.gatewayMac();
     } else {
       VpcMapping m = s.mappings().find(cfg.vni(), target);

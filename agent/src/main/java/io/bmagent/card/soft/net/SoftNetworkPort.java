@@ -3,6 +3,7 @@ package io.bmagent.card.soft.net;
 import io.bmagent.card.BatchResult;
 import io.bmagent.card.CardException;
 import io.bmagent.card.CardInfo;
+import io.bmagent.card.InstanceMetadata;
 import io.bmagent.card.NetworkPort;
 import io.bmagent.card.PolicyRule;
 import io.bmagent.card.PortConfig;
@@ -12,6 +13,7 @@ import io.bmagent.card.VpcMapping;
 import io.bmagent.card.soft.net.conntrack.ConnTrack;
 import io.bmagent.card.soft.net.conntrack.Fragments;
 import io.bmagent.card.soft.net.conntrack.Timeouts;
+import io.bmagent.card.soft.net.metadata.MetadataCounters;
 import io.bmagent.card.soft.net.policy.MappingTable;
 import io.bmagent.card.soft.net.policy.PolicySnapshot;
 import io.bmagent.card.soft.net.policy.RuleSet;
@@ -41,12 +43,15 @@ public final class SoftNetworkPort implements NetworkPort, AutoCloseable {
   private final ConnTrack conntrack;
   private final Fragments fragments;
   private final PortCounters counters = new PortCounters();
+  private final MetadataCounters metadataCounters = new MetadataCounters();
+  private final LongSupplier nanoClock;
   private final Map<PolicyRule, LongAdder> hits = new ConcurrentHashMap<>();
   private final RuleBook book = new RuleBook();
   private volatile PolicySnapshot snapshot = PolicySnapshot.EMPTY;
   private PortConfig config;
   private MappingTable mappings = MappingTable.EMPTY;
   private final Map<Integer, VpcGateway> gateways = new HashMap<>();
+  private volatile InstanceMetadata metadata;
   private HostPort hostPort;
   private Underlay underlay;
 
@@ -58,6 +63,7 @@ public final class SoftNetworkPort implements NetworkPort, AutoCloseable {
    */
   public SoftNetworkPort(CardInfo.Limits limits, Timeouts timeouts, LongSupplier nanoClock) {
     this.limits = limits;
+    this.nanoClock = nanoClock;
     this.conntrack = new ConnTrack(limits.maxConnections(), timeouts, nanoClock);
     this.fragments = new Fragments(FRAGMENTED_DATAGRAMS, nanoClock);
   }
@@ -69,7 +75,8 @@ public final class SoftNetworkPort implements NetworkPort, AutoCloseable {
 
   /** A pipeline on this port's tables, delivering to the given sinks; for ports driven directly, as in tests. */
   public SoftPipeline pipeline(FrameSink host, TunnelSink tunnel) {
-    return new SoftPipeline(() -> snapshot, conntrack, fragments, counters, host, tunnel);
+    return new SoftPipeline(() -> snapshot, conntrack, fragments, counters, host, tunnel, () -> metadata,
+        metadataCounters, nanoClock);
   }
 
   /** Connects the host's port and the underlay through a pipeline and starts both. */
@@ -114,7 +121,8 @@ public final class SoftNetworkPort implements NetworkPort, AutoCloseable {
   public synchronized Optional<PortState> port() {
     conntrack.sweep();
     return Optional.ofNullable(config)
-        .map(c -> new PortState(c, counters.stats(conntrack.size(), conntrack.evictions())));
+        .map(c -> new PortState(c, counters.stats(conntrack.size(), conntrack.evictions())
+            .withMetadataResponses(metadataCounters.byStatus())));
   }
 
   @Override
@@ -136,6 +144,7 @@ public final class SoftNetworkPort implements NetworkPort, AutoCloseable {
       return;
     }
     config = null;
+    metadata = null;
     book.clear();
     hits.clear();
     conntrack.clear();
@@ -230,11 +239,31 @@ public final class SoftNetworkPort implements NetworkPort, AutoCloseable {
     }
   }
 
+  @Override
+  public Optional<InstanceMetadata> metadata() {
+    return Optional.ofNullable(metadata);
+  }
+
+  @Override
+  public void putMetadata(InstanceMetadata m) {
+    metadata = m;
+  }
+
+  @Override
+  public void removeMetadata() {
+    metadata = null;
+  }
+
   /** Packets each rule decided, since it was applied. */
   public Map<PolicyRule, Long> ruleHits() {
     Map<PolicyRule, Long> out = new HashMap<>();
     hits.forEach((r, n) -> out.put(r, n.sum()));
     return out;
+  }
+
+  /** The metadata service's counters. */
+  public MetadataCounters metadataCounters() {
+    return metadataCounters;
   }
 
   /** The data path's counters. */

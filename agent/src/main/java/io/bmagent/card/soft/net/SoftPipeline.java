@@ -1,10 +1,14 @@
 package io.bmagent.card.soft.net;
 
+import io.bmagent.card.InstanceMetadata;
 import io.bmagent.card.PortConfig;
 import io.bmagent.card.soft.net.conntrack.ConnTrack;
 import io.bmagent.card.soft.net.conntrack.Connection;
 import io.bmagent.card.soft.net.conntrack.FlowKey;
 import io.bmagent.card.soft.net.conntrack.Fragments;
+import io.bmagent.card.soft.net.metadata.MetadataCounters;
+import io.bmagent.card.soft.net.metadata.MetadataServer;
+import io.bmagent.card.soft.net.metadata.TcpEndpoint;
 import io.bmagent.card.soft.net.packet.Dhcp;
 import io.bmagent.card.soft.net.packet.Ethernet;
 import io.bmagent.card.soft.net.packet.Icmp;
@@ -17,10 +21,12 @@ import io.bmagent.card.soft.net.policy.CompiledRule;
 import io.bmagent.card.soft.net.policy.FlowVerdict;
 import io.bmagent.card.soft.net.policy.PolicySnapshot;
 import io.bmagent.card.soft.net.policy.Route;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * The match-action pipeline of the host's port. From the host: anti-spoofing, local ARP and DHCP, ACL_EGRESS,
+ * The match-action pipeline of the host's port. From the host: anti-spoofing, local ARP and DHCP, the instance
+ * metadata service at 169.254.169.254 (the host's own traffic only, answered on the card), ACL_EGRESS,
  * SG_EGRESS (stateful), routing, source NAT and VXLAN encapsulation. From the underlay: decapsulation, VNI check,
  * destination NAT, ACL_INGRESS, SG_INGRESS and delivery.
  *
@@ -45,13 +51,15 @@ public final class SoftPipeline {
   private final RelatedIcmp related;
   private final Fragments fragments;
   private final TooBig tooBig;
+  private final TcpEndpoint metadata;
   /** Whether the frame from the host being processed may wait for others of its flow; the host thread's alone. */
   private boolean held;
   /** Whether a frame from the underlay may wait in the host port for others of its flow; the underlay thread's. */
   private boolean heldToHost;
 
   public SoftPipeline(Supplier<PolicySnapshot> tables, ConnTrack conntrack, Fragments fragments,
-      PortCounters counters, FrameSink host, TunnelSink underlay) {
+      PortCounters counters, FrameSink host, TunnelSink underlay, Supplier<InstanceMetadata> metadata,
+      MetadataCounters metadataCounters, LongSupplier nanos) {
     this.tables = tables;
     this.conntrack = conntrack;
     this.fragments = fragments;
@@ -61,6 +69,12 @@ public final class SoftPipeline {
     this.tooBig = new TooBig(underlay.mtu(), counters, host);
     this.responder = new LocalResponder(counters, host, tooBig::hostMtu);
     this.related = new RelatedIcmp(conntrack, counters);
+    FrameSink counted = (f, o, l) -> {
+      counters.toHost(l);
+      host.send(f, o, l);
+    };
+    this.metadata = new TcpEndpoint(new MetadataServer(metadata, nanos, metadataCounters), metadataCounters, nanos,
+        counted);
   }
 
   /**
@@ -128,6 +142,13 @@ public final class SoftPipeline {
       return;
     }
     int dst = Ipv4.dst(b, ip);
+    if (dst == TcpEndpoint.ADDRESS) {
+      // The metadata service is answered on the card and never reaches the overlay.
+      if (!metadata.segment(cfg, s.gatewayMac(), b, ip, total)) {
+        counters.drop(DropReason.METADATA);
+      }
+      return;
+    }
     // The subnet's broadcast address from its parts: Ipv4Prefix.broadcast() would allocate on every packet.
     int subnetBroadcast = cfg.subnet().network().value() | ~cfg.subnet().mask();
     if ((dst >>> 28) == 0xE || dst == Ipv4.BROADCAST || dst == subnetBroadcast) {
@@ -277,6 +298,11 @@ public final class SoftPipeline {
     }
     int privateIp = cfg.privateIp().value();
     int dst = Ipv4.dst(b, ip);
+    // Only the host's port reaches the metadata service, and only the card speaks for its address.
+    if (dst == TcpEndpoint.ADDRESS || Ipv4.src(b, ip) == TcpEndpoint.ADDRESS) {
+      counters.drop(DropReason.METADATA);
+      return;
+    }
     if (dst != privateIp) {
       CompiledRule nat = s.rules().destinationNat(dst);
       if (nat == null || nat.network() != privateIp) {

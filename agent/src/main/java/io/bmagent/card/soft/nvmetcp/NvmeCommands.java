@@ -68,6 +68,30 @@ public final class NvmeCommands {
     return command(Nvme.ADMIN_SET_FEATURES, 0).cdw(10, Nvme.FID_NUMBER_OF_QUEUES).cdw(11, ((long) n << 16) | n);
   }
 
+  /** Get Features: FID in CDW10 bits 7:0, SEL in bits 10:8 (NVMe Base 2.0, 5.15). */
+  public static Sqe getFeatures(int fid, int sel, long cdw11, long nsid) {
+    return command(Nvme.ADMIN_GET_FEATURES, nsid).cdw(10, fid | (sel << 8)).cdw(11, cdw11);
+  }
+
+  /** Set Features without saving (SV, CDW10 bit 31, clear) (NVMe Base 2.0, 5.27). */
+  public static Sqe setFeatures(int fid, long cdw11, long nsid) {
+    return command(Nvme.ADMIN_SET_FEATURES, nsid).cdw(10, fid).cdw(11, cdw11);
+  }
+
+  /**
+   * Get Log Page of {@code bytes} (a multiple of 4) from byte {@code offset}: NUMDL/NUMDU, 0's based dwords, in
+   * CDW10 bits 31:16 and CDW11 bits 15:0, LPOL/LPOU in CDW12/13, RAE in CDW10 bit 15 (NVMe Base 2.0, 5.16).
+   */
+  public static Sqe getLogPage(int lid, long nsid, int bytes, long offset, boolean retainEvent) {
+    long numd = bytes / 4 - 1;
+    return command(Nvme.ADMIN_GET_LOG_PAGE, nsid).cdw(10, lid | (retainEvent ? 1 << 15 : 0) | (numd & 0xffff) << 16)
+        .cdw(11, numd >>> 16).cdw(12, offset & 0xffffffffL).cdw(13, offset >>> 32);
+  }
+
+  public static Sqe asyncEventRequest() {
+    return command(Nvme.ADMIN_ASYNC_EVENT, 0);
+  }
+
   public static Sqe keepAlive() {
     return command(Nvme.ADMIN_KEEP_ALIVE, 0);
   }
