@@ -10,39 +10,20 @@ import com.google.protobuf.util.Timestamps;
 import com.google.rpc.ErrorInfo;
 import io.bmagent.api.v1.GetConsoleOutputRequest;
 import io.bmagent.api.v1.GetConsoleOutputResponse;
-import io.bmagent.testing.AgentFixture;
-import io.bmagent.testing.MemoryCard;
+import io.bmagent.testing.AgentTestCase;
 import io.bmagent.testing.Specs;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** GetConsoleOutput over real gRPC against the in-memory card's console ring (4 KiB). */
-class ConsoleOutputApiTest {
+class ConsoleOutputApiTest extends AgentTestCase {
 
   private static final Instant AT = Instant.parse("2026-12-03T07:45:01.5Z");
-
-  @TempDir Path dir;
-  MemoryCard card = new MemoryCard();
-  AgentFixture f;
-
-  @BeforeEach
-  void start() throws Exception {
-    f = new AgentFixture(dir, card);
-  }
-
-  @AfterEach
-  void stop() {
-    f.close();
-  }
 
   private GetConsoleOutputResponse read(String instanceId, int maxBytes) {
     return f.instances.getConsoleOutput(GetConsoleOutputRequest.newBuilder().setInstanceId(instanceId)

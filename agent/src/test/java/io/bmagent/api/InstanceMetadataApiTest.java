@@ -17,37 +17,19 @@ import io.bmagent.api.v1.UpdateInstanceRequest;
 import io.bmagent.audit.Redactor;
 import io.bmagent.card.InstanceMetadata;
 import io.bmagent.testing.AgentFixture;
-import io.bmagent.testing.MemoryCard;
+import io.bmagent.testing.AgentTestCase;
 import io.bmagent.testing.Specs;
 import io.bmagent.testing.SshKeys;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The instance's metadata fields: what the card's metadata service serves to the host's operating system. */
-class InstanceMetadataApiTest {
+class InstanceMetadataApiTest extends AgentTestCase {
 
   static final String HASH = "$6$rounds=5000$saltsalt$" + "a".repeat(86);
-
-  @TempDir Path dir;
-  MemoryCard card = new MemoryCard();
-  AgentFixture f;
-
-  @BeforeEach
-  void start() throws Exception {
-    f = new AgentFixture(dir, card);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    f.close();
-  }
 
   static InstanceSpec withMetadata() {
     return Specs.instance().toBuilder().setHostname("web-1.example.internal")

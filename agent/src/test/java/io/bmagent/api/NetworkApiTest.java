@@ -37,31 +37,13 @@ import io.bmagent.api.v1.VpcMappingKey;
 import io.bmagent.card.PolicyTable;
 import io.bmagent.card.RuleAction;
 import io.bmagent.testing.AgentFixture;
-import io.bmagent.testing.MemoryCard;
+import io.bmagent.testing.AgentTestCase;
 import io.bmagent.testing.Specs;
 import io.grpc.Status;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class NetworkApiTest {
-
-  @TempDir Path dir;
-  MemoryCard card = new MemoryCard();
-  AgentFixture f;
-
-  @BeforeEach
-  void start() throws Exception {
-    f = new AgentFixture(dir, card);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    f.close();
-  }
+class NetworkApiTest extends AgentTestCase {
 
   @Test
   void nicWithGroupsAclAndElasticIpIsCompiledOntoTheCard() {

@@ -22,31 +22,13 @@ import io.bmagent.api.v1.VolumePhase;
 import io.bmagent.api.v1.VolumeRole;
 import io.bmagent.api.v1.VolumeSpec;
 import io.bmagent.testing.AgentFixture;
-import io.bmagent.testing.MemoryCard;
+import io.bmagent.testing.AgentTestCase;
 import io.bmagent.testing.Specs;
 import io.grpc.Status;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class VolumeApiTest {
-
-  @TempDir Path dir;
-  MemoryCard card = new MemoryCard();
-  AgentFixture f;
-
-  @BeforeEach
-  void start() throws Exception {
-    f = new AgentFixture(dir, card);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    f.close();
-  }
+class VolumeApiTest extends AgentTestCase {
 
   private static AttachVolumeRequest attach(VolumeSpec spec) {
     return AttachVolumeRequest.newBuilder().setSpec(spec).build();
