@@ -42,7 +42,6 @@ import io.bmagent.net.MacAddress;
 import io.bmagent.testing.AgentFixture;
 import io.bmagent.testing.Resources;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -138,9 +137,7 @@ class AgentsEndToEndTest {
 
   @Test
   void vpcBuiltThroughTheApi() throws Exception {
-    assumeTrue("0".equals(Netns.run("id", "-u").output()),
-        "skipped: needs root to create network namespaces and TAP devices");
-    assumeTrue(new File("/dev/net/tun").canRead(), "skipped: no /dev/net/tun");
+    Netns.assumeRootWithTun();
     assumeTrue(Netns.run("python3", "-c", "print(1)").status() == 0, "skipped: the test hosts need python3");
     run();
   }

@@ -11,7 +11,6 @@ import io.bmagent.card.soft.net.SoftNetworkPort;
 import io.bmagent.net.Ipv4Address;
 import io.bmagent.net.Ipv4Prefix;
 import io.bmagent.net.MacAddress;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,9 +41,7 @@ class DhcpClientsTest {
 
   @BeforeEach
   void start() throws Exception {
-    assumeTrue("0".equals(Netns.run("id", "-u").output()),
-        "skipped: needs root to create network namespaces and TAP devices");
-    assumeTrue(new File("/dev/net/tun").canRead(), "skipped: no /dev/net/tun");
+    Netns.assumeRootWithTun();
     long id = ProcessHandle.current().pid() % 100_000;
     host = new Netns("bmdh-" + id);
     opened.add(host);

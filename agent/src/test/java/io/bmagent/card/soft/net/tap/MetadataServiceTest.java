@@ -14,7 +14,6 @@ import io.bmagent.card.soft.net.conntrack.Timeouts;
 import io.bmagent.net.Ipv4Address;
 import io.bmagent.net.Ipv4Prefix;
 import io.bmagent.net.MacAddress;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,9 +42,7 @@ class MetadataServiceTest {
 
   @BeforeEach
   void start() throws Exception {
-    assumeTrue("0".equals(Netns.run("id", "-u").output()),
-        "skipped: needs root to create network namespaces and TAP devices");
-    assumeTrue(new File("/dev/net/tun").canRead(), "skipped: no /dev/net/tun");
+    Netns.assumeRootWithTun();
     assumeTrue(Netns.run("curl", "--version").status() == 0, "skipped: needs curl (apt-get install curl)");
     long id = ProcessHandle.current().pid() % 100_000;
     host = new Netns("bmmd-" + id);

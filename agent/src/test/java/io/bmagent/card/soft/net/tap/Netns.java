@@ -1,10 +1,12 @@
 package io.bmagent.card.soft.net.tap;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
 /** A network namespace made for a test, standing for one host; commands run in it through {@code ip netns exec}. */
 public final class Netns implements AutoCloseable {
@@ -43,6 +45,13 @@ public final class Netns implements AutoCloseable {
     List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", name));
     all.addAll(List.of(cmd));
     return new ProcessBuilder(all).redirectErrorStream(true).start();
+  }
+
+  /** Skips the calling test unless it can create namespaces and TAP devices: root, with /dev/net/tun. */
+  public static void assumeRootWithTun() throws Exception {
+    Assumptions.assumeTrue("0".equals(run("id", "-u").output()),
+        "skipped: needs root to create network namespaces and TAP devices");
+    Assumptions.assumeTrue(new File("/dev/net/tun").canRead(), "skipped: no /dev/net/tun");
   }
 
   public static Result run(String... cmd) throws Exception {

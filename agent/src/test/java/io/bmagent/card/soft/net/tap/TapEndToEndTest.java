@@ -23,7 +23,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -65,9 +64,7 @@ class TapEndToEndTest {
 
   @Test
   void hostsTalkAcrossTheOverlay() throws Exception {
-    assumeTrue("0".equals(Netns.run("id", "-u").output()),
-        "skipped: needs root to create network namespaces and TAP devices");
-    assumeTrue(new File("/dev/net/tun").canRead(), "skipped: no /dev/net/tun");
+    Netns.assumeRootWithTun();
     assumeTrue(Netns.run("python3", "-c", "print(1)").status() == 0, "skipped: the test hosts need python3");
 
     long id = ProcessHandle.current().pid() % 100_000;
