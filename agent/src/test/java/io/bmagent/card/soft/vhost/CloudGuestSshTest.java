@@ -87,7 +87,7 @@ class CloudGuestSshTest {
     Path oldKey = SshClient.newKey(dir.resolve("user-key"));
     Path newKey = SshClient.newKey(dir.resolve("user-key-2"));
 
-    GuestDisk disk = resources.add(GuestDisk.serve(image.resolve("rootfs.img"), NQN, BOOT));
+    GuestDisk disk = resources.add(GuestDisk.serveInPlace(image.resolve("rootfs.img"), NQN, BOOT));
     int underlayPort = VpcHosts.commonFreePort(CARD, GATEWAY);
     SoftCard card = (SoftCard) new SoftCardProvider().open(Map.of("underlay", CARD,
         "underlay-port", Integer.toString(underlayPort), "vhost-user-dir", dir.resolve("vhost").toString(),
