@@ -49,7 +49,7 @@ public final class StoragePinnedHarness {
     int warmup = Integer.getInteger("bench.warmup", 3);
     int seconds = Integer.getInteger("bench.seconds", 3);
     int runs = Integer.getInteger("bench.runs", 3);
-    Results results = new Results("storage-pinned");
+    Results results = new Results("storage.pinned");
     Process target = startTarget(System.getProperty("bench.target.cpu", "1"));
     try {
       int port = port(target);
