@@ -54,7 +54,19 @@ network: {config: disabled}
 users: []
 disable_root: false
 ssh_pwauth: false
+# The ssh module runs at every boot (below) to take up keys changed by UpdateInstance; the host keys it made at the
+# first boot stay, so a reboot does not change the host's identity.
+ssh_deletekeys: false
 CFG
+  # cloud-init installs keys once per instance and only ever adds to authorized_keys: root's keys are the card's,
+  # so each boot starts from none and takes the current set from the metadata service.
+  sed -i 's/^ - ssh$/ - [ssh, always]/' "$root/etc/cloud/cloud.cfg"
+  grep -q '^ - \[ssh, always\]$' "$root/etc/cloud/cloud.cfg"
+  mkdir -p "$root/etc/systemd/system/cloud-init.service.d"
+  cat > "$root/etc/systemd/system/cloud-init.service.d/keys-from-card.conf" <<'UNIT'
+[Service]
+ExecStartPre=/bin/rm -f /root/.ssh/authorized_keys
+UNIT
   # ds-identify would disable cloud-init on a machine that does not look like EC2.
   echo 'policy: enabled' > "$root/etc/cloud/ds-identify.cfg"
   # The initrd loads only what the host has: virtio over PCI for the vhost-user disk and NIC.

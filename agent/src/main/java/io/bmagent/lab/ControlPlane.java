@@ -1,5 +1,6 @@
 package io.bmagent.lab;
 
+import io.bmagent.api.v1.AssociateElasticIpRequest;
 import io.bmagent.api.v1.BootDisk;
 import io.bmagent.api.v1.DeviceType;
 import io.bmagent.api.v1.Direction;
@@ -21,11 +22,15 @@ import io.bmagent.api.v1.UpsertVpcMappingsRequest;
 import io.bmagent.api.v1.VolumeRole;
 import io.bmagent.api.v1.VolumeSpec;
 import io.bmagent.api.v1.VpcGateway;
+import io.bmagent.lab.gateway.Internet;
 
 /** The calls a control plane makes to deliver one bare-metal instance, as the lab makes them. */
 final class ControlPlane {
 
   static final int VNI = 4001;
+  /** The VPC's gateway on the underlay: {@code bm-agent lab --guest} runs it there. */
+  static final String GATEWAY = "127.0.0.3";
+  static final String MAC = "02:00:00:00:00:10";
 
   private final NetworkServiceGrpc.NetworkServiceBlockingStub network;
   private final InstanceServiceGrpc.InstanceServiceBlockingStub instances;
@@ -46,25 +51,32 @@ final class ControlPlane {
         .addRules(SecurityGroupRule.newBuilder().setDirection(Direction.DIRECTION_EGRESS)
             .setProtocol(Protocol.PROTOCOL_ALL).setRemoteCidr("0.0.0.0/0"))).build());
     network.upsertVpcMappings(UpsertVpcMappingsRequest.newBuilder().addGateways(VpcGateway.newBuilder()
-        .setVni(VNI).setUnderlayIp("127.0.0.1").setMac("02:00:00:00:ff:01")).build());
+        .setVni(VNI).setUnderlayIp(GATEWAY).setMac(Internet.GATEWAY_MAC.toString())).build());
   }
 
-  void provision(String nqn, int nsid, int port, long sizeBytes) {
+  /** The instance on the image cloned at {@code nsid}: a CentOS 7.6 stand-in, or with {@code guest} Debian 12. */
+  void provision(String nqn, int nsid, int port, long sizeBytes, LabGuest guest) throws java.io.IOException {
     VolumeSpec boot = VolumeSpec.newBuilder().setVolumeId("vol-lab-boot").setRole(VolumeRole.VOLUME_ROLE_BOOT)
-        .setDeviceType(DeviceType.DEVICE_TYPE_NVME)
+        .setDeviceType(guest == null ? DeviceType.DEVICE_TYPE_NVME : DeviceType.DEVICE_TYPE_VIRTIO_BLK)
         .setTarget(NvmeofTarget.newBuilder().setTransport(Transport.TRANSPORT_TCP).setAddress("127.0.0.1")
             .setServiceId(Integer.toString(port)).setSubsystemNqn(nqn).setNamespaceId(nsid))
         .setSizeBytes(sizeBytes).setBlockSize(4096).build();
-    InstanceSpec spec = InstanceSpec.newBuilder()
+    InstanceSpec.Builder spec = InstanceSpec.newBuilder()
         .setInstanceType("ebm.lab.large")
-        .setImage(Image.newBuilder().setImageId("img-centos-7.6").setKind(ImageKind.IMAGE_KIND_OFFICIAL)
-            .setOsFamily("CentOS").setOsVersion("7.6"))
+        .setImage(guest == null ? Image.newBuilder().setImageId("img-centos-7.6").setKind(ImageKind.IMAGE_KIND_OFFICIAL)
+            .setOsFamily("CentOS").setOsVersion("7.6").build() : LabGuest.IMAGE)
         .setBootDisk(BootDisk.newBuilder().setCloudVolume(boot))
-        .setPrimaryNic(NetworkInterfaceSpec.newBuilder().setNicId("eni-lab").setMac("02:00:00:00:00:10")
+        .setPrimaryNic(NetworkInterfaceSpec.newBuilder().setNicId("eni-lab").setMac(MAC)
             .setVpcId("vpc-lab").setVni(VNI).setSubnetCidr("10.10.0.0/24").setGatewayIp("10.10.0.1")
-            .setPrivateIpv4("10.10.0.10").addSecurityGroupIds("sg-lab-ssh").addDnsServers("10.10.0.2"))
-        .build();
+            .setPrivateIpv4("10.10.0.10").addSecurityGroupIds("sg-lab-ssh").addDnsServers("10.10.0.2"));
+    if (guest != null) {
+      spec.setHostname(LabGuest.HOSTNAME).addSshPublicKeys(guest.publicKey());
+    }
     instances.provisionInstance(ProvisionInstanceRequest.newBuilder().setInstanceId("i-lab").setSpec(spec)
         .setStartAfterProvisioning(true).build());
+    if (guest != null) {
+      network.associateElasticIp(AssociateElasticIpRequest.newBuilder().setNicId("eni-lab")
+          .setPublicIp(LabGuest.ELASTIC_IP).build());
+    }
   }
 }

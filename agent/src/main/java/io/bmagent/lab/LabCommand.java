@@ -5,6 +5,7 @@ import io.bmagent.api.v1.Event;
 import io.bmagent.api.v1.EventType;
 import io.bmagent.api.v1.InstanceServiceGrpc;
 import io.bmagent.api.v1.NetworkServiceGrpc;
+import io.bmagent.api.v1.StopInstanceRequest;
 import io.bmagent.api.v1.WatchEventsRequest;
 import io.bmagent.card.Card;
 import io.bmagent.card.soft.SoftCardProvider;
@@ -14,6 +15,7 @@ import io.bmagent.daemon.StartupFailure;
 import io.bmagent.daemon.StateDirectory;
 import io.bmagent.daemon.security.ListenerSecurity;
 import io.bmagent.domain.ImagePolicy;
+import io.bmagent.lab.gateway.Internet;
 import io.bmagent.lab.target.NvmeTcpTarget;
 import io.bmagent.lab.target.Subsystem;
 import io.bmagent.lab.target.TargetOptions;
@@ -45,6 +47,7 @@ import picocli.CommandLine.Option;
 public final class LabCommand implements Callable<Integer> {
 
   static final String NQN = "nqn.2026-11.io.bmagent:lab-storage";
+  static final String CARD_UNDERLAY = "127.0.0.2";
 
   @Option(names = "--dir", defaultValue = "/tmp/bm-agent-lab", description = "Working directory (default: ${DEFAULT-VALUE}).")
   Path dir;
@@ -61,6 +64,10 @@ public final class LabCommand implements Callable<Integer> {
   @Option(names = "--exit", description = "Exit after delivery instead of serving until interrupted.")
   boolean exitAfterDelivery;
 
+  @Option(names = "--guest", description = "Boot a real cloud OS (Debian 12 under QEMU, built by guest/debian-image.sh)"
+      + " as the host, and print the ssh line that logs in through its elastic IP from the lab's internet namespace.")
+  boolean guest;
+
   @Override
   public Integer call() throws Exception {
     // A lab already running in this directory keeps it: this run would delete its state under it.
@@ -70,18 +77,34 @@ public final class LabCommand implements Callable<Integer> {
     deleteTree(dir.resolve("target"));
     Files.createDirectories(dir.resolve("target"));
     long t0 = System.nanoTime();
-    Path image = LabImage.create(dir, (long) imageMib << 20);
+    LabGuest cloudGuest = null;
+    if (guest) {
+      try {
+        cloudGuest = LabGuest.prepare(dir);
+      } catch (IOException e) {
+        System.err.println("bm-agent lab: " + e.getMessage());
+        return 2;
+      }
+      step(t0, "Debian 12 cloud image ready in " + cloudGuest.rootfs().getParent());
+    }
+    Path image = cloudGuest == null ? LabImage.create(dir, (long) imageMib << 20) : cloudGuest.rootfs();
+    long imageBytes = Files.size(image);
     NvmeTcpTarget target = new NvmeTcpTarget(new TargetOptions().port(0).dataDir(dir.resolve("target")));
     Subsystem subsystem = target.addSubsystem(NQN);
-    int bootNsid = subsystem.cloneImage(image, 4096);
+    // The guest's image is already this run's own copy, and too large to clone into memory: it is the volume.
+    int bootNsid = cloudGuest == null ? subsystem.cloneImage(image, 4096)
+        : subsystem.addFileNamespace(image, imageBytes, 4096).nsid();
     int targetPort = target.start();
     step(t0, "storage target serving " + NQN + " on 127.0.0.1:" + targetPort + " (boot volume cloned from "
         + image.getFileName() + ")");
-    HostNamespace host = HostNamespace.possible() ? HostNamespace.create("bmlab-host") : null;
-    Map<String, String> cardOptions = new HashMap<>(Map.of("underlay", "127.0.0.2", "underlay-port",
+    HostNamespace host = cloudGuest == null && HostNamespace.possible() ? HostNamespace.create("bmlab-host") : null;
+    Map<String, String> cardOptions = new HashMap<>(Map.of("underlay", CARD_UNDERLAY, "underlay-port",
         Integer.toString(underlayPort)));
     if (host != null) {
       cardOptions.put("host-netns", host.name());
+    }
+    if (cloudGuest != null) {
+      cardOptions.putAll(cloudGuest.cardOptions());
     }
     Card card;
     try {
@@ -93,28 +116,47 @@ public final class LabCommand implements Callable<Integer> {
       }
       throw StartupFailure.card("soft", e, "give bm-agent lab another --underlay-port");
     }
-    step(t0, "soft card open (underlay 127.0.0.2:" + underlayPort + ", host port "
-        + (host == null ? "unplugged: not root" : "TAP in namespace " + host.name()) + ")");
+    step(t0, "soft card open (underlay " + CARD_UNDERLAY + ":" + underlayPort + ", host port " + (cloudGuest != null
+        ? "vhost-user to QEMU" : host == null ? "unplugged: not root" : "TAP in namespace " + host.name()) + ")");
+    Internet internet = cloudGuest == null ? null : cloudGuest.internet(CARD_UNDERLAY, underlayPort);
+    if (internet != null) {
+      step(t0, "VPC gateway on " + ControlPlane.GATEWAY + " to the internet namespace " + internet.namespace());
+    }
     int colon = listen.lastIndexOf(':');
     AgentConfig config = new AgentConfig(dir.resolve("state"),
         new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1))),
         dir.resolve("state").resolve("agent.sock"), AgentConfig.DEFAULT_HOST_NQN, Duration.ofSeconds(30),
-        Clock.systemUTC(), ListenerSecurity.defaults(), null, ImagePolicy.builtIn());
+        Clock.systemUTC(), ListenerSecurity.defaults(), null,
+        cloudGuest == null ? ImagePolicy.builtIn() : LabGuest.imagePolicy());
     Agent agent = Agent.start(config, card);
     agent.reconciler().firstPass().get(30, TimeUnit.SECONDS);
     step(t0, "agent serving on 127.0.0.1:" + agent.port() + " and " + config.socket());
     ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", agent.port()).usePlaintext().build();
     try {
-      Duration delivery = deliver(channel, bootNsid, targetPort, (long) imageMib << 20);
+      long provisioned = System.nanoTime();
+      Duration delivery = deliver(channel, bootNsid, targetPort, imageBytes, cloudGuest);
       System.out.printf("%ndelivery time: %d ms from ProvisionInstance to RUNNING with boot disk, NIC and security "
           + "groups in place%n", delivery.toMillis());
       if (host != null) {
         host.exec("ip", "link", "set", "bmhost0", "up");
       }
+      if (cloudGuest != null) {
+        System.out.printf("%nthe host boots Debian under QEMU (TCG: about 80 s here; `bmctl instance console` shows "
+            + "it); log in from the lab's internet with:%n  %s%n", String.join(" ", cloudGuest.ssh("")));
+        if (cloudGuest.awaitLogin(600)) {
+          System.out.printf("SSH login through elastic IP %s: %d ms after ProvisionInstance%n", LabGuest.ELASTIC_IP,
+              TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - provisioned));
+        } else {
+          System.out.println("no SSH login in 600 s: see `bmctl instance console`");
+          if (exitAfterDelivery) {
+            return 1;
+          }
+        }
+      }
       if (!exitAfterDelivery) {
         System.out.println("serving until interrupted (Ctrl-C): gRPC on 127.0.0.1:" + agent.port());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-          shutdown(channel, agent, target, host);
+          shutdown(channel, agent, target, host, internet);
           lock.close();
         }));
         agent.awaitTermination();
@@ -122,21 +164,22 @@ public final class LabCommand implements Callable<Integer> {
       }
     } finally {
       if (exitAfterDelivery) {
-        shutdown(channel, agent, target, host);
+        shutdown(channel, agent, target, host, internet);
         lock.close();
       }
     }
     return 0;
   }
 
-  private static Duration deliver(ManagedChannel channel, int bootNsid, int targetPort, long size) {
+  private static Duration deliver(ManagedChannel channel, int bootNsid, int targetPort, long size, LabGuest guest)
+      throws IOException {
     ControlPlane cp = new ControlPlane(NetworkServiceGrpc.newBlockingStub(channel),
         InstanceServiceGrpc.newBlockingStub(channel));
     cp.prepareVpc();
     Iterator<Event> events = AgentServiceGrpc.newBlockingStub(channel)
         .watchEvents(WatchEventsRequest.getDefaultInstance());
     long start = System.nanoTime();
-    cp.provision(NQN, bootNsid, targetPort, size);
+    cp.provision(NQN, bootNsid, targetPort, size, guest);
     while (events.hasNext()) {
       Event e = events.next();
       if (e.getType() == EventType.EVENT_TYPE_STATUS || e.getType() == EventType.EVENT_TYPE_CREATED) {
@@ -165,7 +208,13 @@ public final class LabCommand implements Callable<Integer> {
     System.out.printf("[%6.0f ms] %s%n", (System.nanoTime() - t0) / 1e6, what);
   }
 
-  private static void shutdown(ManagedChannel channel, Agent agent, NvmeTcpTarget target, HostNamespace host) {
+  private static void shutdown(ManagedChannel channel, Agent agent, NvmeTcpTarget target, HostNamespace host,
+      Internet internet) {
+    if (internet != null) {
+      // The lab's QEMU would outlive the agent, as a host outlives its card's software: the lab ends it.
+      InstanceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+          .stopInstance(StopInstanceRequest.newBuilder().setForce(true).build());
+    }
     channel.shutdownNow();
     agent.close();
     try {
@@ -175,6 +224,13 @@ public final class LabCommand implements Callable<Integer> {
     }
     if (host != null) {
       host.close();
+    }
+    if (internet != null) {
+      try {
+        internet.close();
+      } catch (IOException | InterruptedException e) {
+        System.err.println("bm-agent lab: cannot remove the internet namespace: " + e.getMessage());
+      }
     }
   }
 }

@@ -22,6 +22,7 @@ final class Guest {
 
   static final Path SCRIPT = Path.of("..", "guest", "build-image.sh").toAbsolutePath().normalize();
   static final String QEMU = "/usr/bin/qemu-system-x86_64";
+  static final Path CLOUD_SCRIPT = Path.of("..", "guest", "debian-image.sh").toAbsolutePath().normalize();
 
   /** A NIC served by vhost-user-net on {@code socket}; the MAC is the NIC's, as QEMU gives it to the guest. */
   record Nic(Path socket, String mac) {}
@@ -35,6 +36,29 @@ final class Guest {
     assumeTrue(Files.isExecutable(Path.of("/bin/busybox")) && Files.isExecutable(Path.of("/sbin/mke2fs")),
         "skipped, busybox-static and e2fsprogs are needed to build the guest");
     assumeTrue(kernelPresent(), "skipped, no /boot/vmlinuz-*-cloud-amd64: apt-get install linux-image-cloud-amd64");
+  }
+
+  /** Skips the test with the reason when this machine cannot build and boot the Debian cloud guest, or SSH to it. */
+  static void assumeCloudImageAvailable() {
+    assumeTrue("root".equals(System.getProperty("user.name")), "skipped, a guest needs root (shared memory, QEMU)");
+    assumeTrue(Files.isExecutable(Path.of(QEMU)), "skipped, QEMU is missing: apt-get install qemu-system-x86");
+    assumeTrue(Files.isReadable(Path.of("/dev/net/tun")), "skipped, the lab's internet needs /dev/net/tun");
+    for (String tool : List.of("/usr/bin/mmdebstrap", "/sbin/mke2fs", "/usr/bin/ssh", "/usr/bin/ssh-keygen")) {
+      assumeTrue(Files.isExecutable(Path.of(tool)), "skipped, " + tool + " is missing: apt-get install mmdebstrap "
+          + "e2fsprogs openssh-client");
+    }
+  }
+
+  /**
+   * Builds the Debian 12 cloud guest into {@code dir} (guest/debian-image.sh: from Debian's mirror the first time,
+   * about 80 s, then from its cache).
+   */
+  static void buildCloudImage(Path dir) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("sh", CLOUD_SCRIPT.toString(), dir.toString()).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(15, TimeUnit.MINUTES) || p.exitValue() != 0) {
+      throw new IOException("debian-image.sh failed: " + output);
+    }
   }
 
   private static boolean kernelPresent() {

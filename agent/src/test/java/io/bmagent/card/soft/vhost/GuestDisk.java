@@ -42,6 +42,19 @@ final class GuestDisk implements AutoCloseable {
         Files.size(rootfs)));
   }
 
+  /**
+   * A boot disk served from {@code rootfs} itself, for an image too large to clone into memory: the file is the
+   * volume (a private copy already, as guest/debian-image.sh makes one per build).
+   */
+  static GuestDisk serveInPlace(Path rootfs, String nqn, String volumeId) throws Exception {
+    NvmeTcpTarget target = new NvmeTcpTarget(new TargetOptions().port(0));
+    Subsystem subsystem = target.addSubsystem(nqn);
+    int nsid = subsystem.addFileNamespace(rootfs, Files.size(rootfs), BLOCK).nsid();
+    target.start();
+    return new GuestDisk(target, subsystem, spec(target, subsystem, volumeId, VolumeRole.VOLUME_ROLE_BOOT, nsid,
+        Files.size(rootfs)));
+  }
+
   /** A new zeroed namespace of {@code bytes} on the boot disk's subsystem, as a virtio-blk volume. */
   VolumeSpec emptyVolume(String volumeId, VolumeRole role, long bytes) {
     int nsid = subsystem.addMemoryNamespace(bytes, BLOCK).nsid();
