@@ -27,7 +27,8 @@ import java.util.Optional;
  * the host is on), {@code host-qemu} (an image directory from guest/build-image.sh: the host is a QEMU guest on
  * those sockets, started, shut down and reset by the host's power), {@code net-poll} ({@code sleep}, the default,
  * or {@code busy}: the TAP reader and the underlay's receiver spin instead of sleeping, a core each, see
- * {@link NetPoll}) and the initiator's timeouts (see {@link SoftStorageOptions}).
+ * {@link NetPoll}), {@code storage-poll} ({@code sleep} or {@code busy}) and the initiator's timeouts (see
+ * {@link SoftStorageOptions}).
  */
 public final class SoftCardProvider implements CardProvider {
 
@@ -56,11 +57,12 @@ public final class SoftCardProvider implements CardProvider {
     Ipv4Address underlayIp = Ipv4Address.parse(options.getOrDefault("underlay", "127.0.0.2"));
     int port = Integer.parseInt(options.getOrDefault("underlay-port", "4789"));
     NetPoll poll = netPoll(options);
+    SoftStorageOptions storage = SoftStorageOptions.from(options);
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try {
       UdpUnderlay underlay = new UdpUnderlay(underlayIp, port, group, poll);
       HostPort hostPort = hostPort(options, poll);
-      return new SoftCard("SOFT-" + underlayIp, SoftStorageOptions.from(options), hostPort, underlay,
+      return new SoftCard("SOFT-" + underlayIp, storage, hostPort, underlay,
           () -> group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS),
           vhost(options));
     } catch (InterruptedException e) {

@@ -1,8 +1,10 @@
 package io.bmagent.card.soft;
 
 import io.bmagent.card.BlockDeviceConfig;
+import io.bmagent.card.CardException;
 import io.bmagent.card.soft.nvmetcp.NvmeTcpControllerConfig;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -11,15 +13,28 @@ import java.util.Map;
  * @param lossTimeout how long a dropped path may stay down before I/O fails (the kernel's ctrl_loss_tmo); the card
  *     goes on reconnecting in the background after it, see {@link SoftStorage}
  * @param queueDepth commands in flight per I/O queue
+ * @param busyPoll {@code storage-poll=busy}: each volume's initiator event loop polls its connections without
+ *     sleeping, a core per volume, as SPDK polls its queue pairs on reserved cores; {@code sleep}, the default,
+ *     waits in {@code epoll_wait}
  */
-record SoftStorageOptions(Duration connectTimeout, Duration lossTimeout, Duration commandTimeout, int queueDepth) {
+record SoftStorageOptions(Duration connectTimeout, Duration lossTimeout, Duration commandTimeout, int queueDepth,
+    boolean busyPoll) {
 
   static SoftStorageOptions from(Map<String, String> options) {
     return new SoftStorageOptions(
         Duration.ofMillis(Long.parseLong(options.getOrDefault("connect-timeout-ms", "5000"))),
         Duration.ofMillis(Long.parseLong(options.getOrDefault("ctrl-loss-timeout-ms", "30000"))),
         Duration.ofMillis(Long.parseLong(options.getOrDefault("command-timeout-ms", "30000"))),
-        Integer.parseInt(options.getOrDefault("queue-depth", "128")));
+        Integer.parseInt(options.getOrDefault("queue-depth", "128")),
+        busyPoll(options.getOrDefault("storage-poll", "sleep")));
+  }
+
+  private static boolean busyPoll(String value) {
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "sleep" -> false;
+      case "busy" -> true;
+      default -> throw new CardException(CardException.Reason.INVALID, "storage-poll is sleep or busy, not " + value);
+    };
   }
 
   NvmeTcpControllerConfig controllerConfig(BlockDeviceConfig c) {
@@ -30,6 +45,7 @@ record SoftStorageOptions(Duration connectTimeout, Duration lossTimeout, Duratio
         .connectTimeoutMillis(connectTimeout.toMillis())
         .controllerLossTimeoutMillis(lossTimeout.toMillis())
         .commandTimeoutMillis(commandTimeout.toMillis())
+        .busyPoll(busyPoll)
         .digests(c.path().digests().header(), c.path().digests().data());
   }
 }

@@ -22,6 +22,7 @@ public final class NvmeTcpControllerConfig {
   boolean headerDigest;
   boolean dataDigest;
   int threads = 1;
+  boolean busyPoll;
 
   public NvmeTcpControllerConfig(String host, int port, String subNqn, String hostNqn) {
     this.host = host;
@@ -94,6 +95,12 @@ public final class NvmeTcpControllerConfig {
   public NvmeTcpControllerConfig digests(boolean header, boolean data) {
     this.headerDigest = header;
     this.dataDigest = data;
+    return this;
+  }
+
+  /** Whether the controller's own event loops poll without sleeping ({@link Transports#newGroup(int, boolean)}). */
+  public NvmeTcpControllerConfig busyPoll(boolean busy) {
+    this.busyPoll = busy;
     return this;
   }
 

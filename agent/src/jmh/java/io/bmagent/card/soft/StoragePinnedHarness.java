@@ -1,0 +1,226 @@
+package io.bmagent.card.soft;
+
+import io.bmagent.bench.Results;
+import io.bmagent.card.soft.nvmetcp.NvmeTcpController;
+import io.bmagent.card.soft.nvmetcp.NvmeTcpControllerConfig;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * The initiator against the lab target in two processes, each on its own core: this process (the bench profile
+ * starts it under {@code taskset -c 0}) runs the initiator and the load generator on the initiator's one event loop;
+ * the target runs as {@link io.bmagent.lab.target.LabTargetMain} in a JVM of its own under {@code taskset -c 1}.
+ * 4 KiB random read and write at QD1 and QD32 on a memory namespace, with the initiator's loop sleeping in
+ * {@code epoll_wait} and busy-polling ({@code storage-poll=busy}). IOPS is wall clock; CPU per I/O is this whole
+ * process's CPU time (initiator, load generator, GC, JIT) over the I/Os done.
+ *
+ * <p>System properties: {@code bench.warmup} and {@code bench.seconds} (per run, seconds), {@code bench.runs},
+ * {@code bench.target.cpu} (the core for the target, default 1).
+ */
+public final class StoragePinnedHarness {
+  static final String NQN = "nqn.2024-01.io.bmagent:lab";
+  static final String HOST_NQN = "nqn.2014-08.org.nvmexpress:uuid:pinned";
+  static final int BLOCK = 4096;
+  static final long NAMESPACE_MIB = 256;
+  static final long BLOCKS = (NAMESPACE_MIB << 20) / BLOCK;
+
+  private record Sample(double iops, double cpuMicrosPerIo, Histogram latency) {
+  }
+
+  public static void main(String[] args) throws Exception {
+    int warmup = Integer.getInteger("bench.warmup", 3);
+    int seconds = Integer.getInteger("bench.seconds", 3);
+    int runs = Integer.getInteger("bench.runs", 3);
+    Results results = new Results("storage.pinned");
+    Process target = startTarget(System.getProperty("bench.target.cpu", "1"));
+    try {
+      int port = port(target);
+      for (boolean busy : List.of(false, true)) {
+        String mode = busy ? "busy-poll" : "sleep";
+        try (NvmeTcpController c = new NvmeTcpController(new NvmeTcpControllerConfig("127.0.0.1", port, NQN,
+            HOST_NQN).ioQueues(2).queueDepth(128).threads(1).busyPoll(busy))) {
+          c.connect().get(10, TimeUnit.SECONDS);
+          if (!busy) {
+            fill(c);
+          }
+          for (boolean write : List.of(false, true)) {
+            for (int qd : List.of(1, 32)) {
+              String name = mode + " " + (write ? "randwrite" : "randread") + " QD" + qd;
+              List<Sample> s = run(c, write, qd, warmup, seconds, runs);
+              figures(results, name, busy, write, qd, s);
+              System.err.println("done: " + name);
+            }
+          }
+        }
+      }
+    } finally {
+      target.destroy();
+      target.waitFor(10, TimeUnit.SECONDS);
+    }
+    results.write();
+  }
+
+  /** Writes every block once, so reads copy data the way they would from a used volume. */
+  private static void fill(NvmeTcpController c) throws Exception {
+    ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(256 * BLOCK);
+    try {
+      byte[] noise = new byte[256 * BLOCK];
+      new SplittableRandom(1).nextBytes(noise);
+      buf.writeBytes(noise);
+      for (long lba = 0; lba < BLOCKS; lba += 256) {
+        c.write(1, lba, 256, buf).get(10, TimeUnit.SECONDS);
+      }
+    } finally {
+      buf.release();
+    }
+  }
+
+  private static Process startTarget(String cpu) throws Exception {
+    String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+    ProcessBuilder pb = new ProcessBuilder("taskset", "-c", cpu, java, "-Xms512m", "-Xmx512m", "-cp",
+        System.getProperty("java.class.path"), "io.bmagent.lab.target.LabTargetMain", "--port", "0",
+        "--nqn", NQN, "--memory-mib", Long.toString(NAMESPACE_MIB));
+    pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+    return pb.start();
+  }
+
+  private static int port(Process target) throws Exception {
+    BufferedReader r = new BufferedReader(new InputStreamReader(target.getInputStream(), StandardCharsets.UTF_8));
+    Pattern p = Pattern.compile("on port (\\d+)");
+    for (String line; (line = r.readLine()) != null; ) {
+      Matcher m = p.matcher(line);
+      if (m.find()) {
+        return Integer.parseInt(m.group(1));
+      }
+    }
+    throw new IllegalStateException("the lab target exited before serving");
+  }
+
+  private static List<Sample> run(NvmeTcpController c, boolean write, int qd, int warmup, int seconds, int runs)
+      throws Exception {
+    Recorder recorder = new Recorder(3);
+    AtomicLong done = new AtomicLong();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    CountDownLatch stopped = new CountDownLatch(qd);
+    List<Loop> loops = new ArrayList<>();
+    for (int i = 0; i < qd; i++) {
+      loops.add(new Loop(c, write, new SplittableRandom(i + 1), recorder, done, failure, stopped));
+    }
+    loops.forEach(Loop::next);
+    Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    List<Sample> samples = new ArrayList<>();
+    for (int r = 0; r < runs; r++) {
+      recorder.reset();
+      long ops0 = done.get();
+      long cpu0 = os.getProcessCpuTime();
+      long t0 = System.nanoTime();
+      Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+      Histogram h = recorder.getIntervalHistogram();
+      long ops = done.get() - ops0;
+      long wall = System.nanoTime() - t0;
+      long cpu = os.getProcessCpuTime() - cpu0;
+      samples.add(new Sample(ops * 1e9 / wall, cpu / 1000.0 / Math.max(1, ops), h));
+    }
+    loops.forEach(l -> l.stop = true);
+    if (!stopped.await(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("I/O did not drain");
+    }
+    if (failure.get() != null) {
+      throw new IllegalStateException("I/O failed", failure.get());
+    }
+    return samples;
+  }
+
+  /** One outstanding I/O, re-issued from its own completion on the initiator's loop: no thread hand-off. */
+  private static final class Loop {
+    final NvmeTcpController c;
+    final boolean write;
+    final SplittableRandom random;
+    final Recorder recorder;
+    final AtomicLong done;
+    final AtomicReference<Throwable> failure;
+    final CountDownLatch stopped;
+    final ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(BLOCK);
+    volatile boolean stop;
+
+    Loop(NvmeTcpController c, boolean write, SplittableRandom random, Recorder recorder, AtomicLong done,
+        AtomicReference<Throwable> failure, CountDownLatch stopped) {
+      this.c = c;
+      this.write = write;
+      this.random = random;
+      this.recorder = recorder;
+      this.done = done;
+      this.failure = failure;
+      this.stopped = stopped;
+      byte[] data = new byte[BLOCK];
+      random.nextBytes(data);
+      buf.writeBytes(data);
+    }
+
+    void next() {
+      if (stop || failure.get() != null) {
+        buf.release();
+        stopped.countDown();
+        return;
+      }
+      long lba = random.nextLong(BLOCKS);
+      long start = System.nanoTime();
+      CompletableFuture<Void> f;
+      if (write) {
+        f = c.write(1, lba, 1, buf);
+      } else {
+        buf.clear();
+        f = c.read(1, lba, 1, buf);
+      }
+      f.whenComplete((v, e) -> {
+        if (e != null) {
+          failure.compareAndSet(null, e);
+        } else {
+          recorder.recordValue(System.nanoTime() - start);
+          done.incrementAndGet();
+        }
+        next();
+      });
+    }
+  }
+
+  /** The goals of issue 12: 250k randread and 200k randwrite IOPS at QD32, 40 µs mean at QD1 busy, p99 <= 3x p50. */
+  private static void figures(Results results, String name, boolean busy, boolean write, int qd, List<Sample> s) {
+    String iopsGoal = qd == 32 ? (write ? ">= 200000" : ">= 250000") : "";
+    results.add(name + ": IOPS", "IOPS", iopsGoal, values(s, x -> x.iops()), "")
+        .add(name + ": initiator CPU per I/O", "µs", "", values(s, x -> x.cpuMicrosPerIo()), "")
+        .add(name + ": mean", "µs", busy && qd == 1 ? "<= 40" : "", values(s, x -> x.latency().getMean() / 1000),
+            "")
+        .add(name + ": p50", "µs", "", values(s, x -> x.latency().getValueAtPercentile(50) / 1000.0), "")
+        .add(name + ": p99", "µs", "", values(s, x -> x.latency().getValueAtPercentile(99) / 1000.0), "");
+    if (qd == 32) {
+      results.add(name + ": p99 / p50", "×", "<= 3", values(s, x -> (double) x.latency().getValueAtPercentile(99)
+          / Math.max(1, x.latency().getValueAtPercentile(50))), "");
+    }
+    System.err.printf(Locale.ROOT, "%s: %.0f IOPS, %.2f µs CPU/IO%n", name, s.get(0).iops(), s.get(0).cpuMicrosPerIo());
+  }
+
+  private static double[] values(List<Sample> samples, java.util.function.ToDoubleFunction<Sample> f) {
+    return samples.stream().mapToDouble(f).toArray();
+  }
+}
