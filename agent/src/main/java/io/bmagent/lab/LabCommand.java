@@ -3,6 +3,8 @@ package io.bmagent.lab;
 import io.bmagent.api.v1.AgentServiceGrpc;
 import io.bmagent.api.v1.Event;
 import io.bmagent.api.v1.EventType;
+import io.bmagent.api.v1.GetInstanceRequest;
+import io.bmagent.api.v1.InstancePhase;
 import io.bmagent.api.v1.InstanceServiceGrpc;
 import io.bmagent.api.v1.NetworkServiceGrpc;
 import io.bmagent.api.v1.StopInstanceRequest;
@@ -212,8 +214,20 @@ public final class LabCommand implements Callable<Integer> {
       Internet internet) {
     if (internet != null) {
       // The lab's QEMU would outlive the agent, as a host outlives its card's software: the lab ends it.
-      InstanceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
-          .stopInstance(StopInstanceRequest.newBuilder().setForce(true).build());
+      var instances = InstanceServiceGrpc.newBlockingStub(channel);
+      instances.withDeadlineAfter(30, TimeUnit.SECONDS).stopInstance(StopInstanceRequest.newBuilder().setForce(true)
+          .build());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (System.nanoTime() < deadline && instances.withDeadlineAfter(30, TimeUnit.SECONDS)
+          .getInstance(GetInstanceRequest.getDefaultInstance()).getStatus().getPhase()
+          != InstancePhase.INSTANCE_PHASE_STOPPED) {
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
     }
     channel.shutdownNow();
     agent.close();

@@ -102,7 +102,7 @@ final class LabGuest {
         "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
         "root@" + ELASTIC_IP));
     if (!command.isEmpty()) {
-      cmd.addAll(4, List.of("-o", "BatchMode=yes", "-o", "ConnectTimeout=5"));
+      cmd.addAll(5, List.of("-o", "BatchMode=yes", "-o", "ConnectTimeout=5"));
       cmd.add(command);
     }
     return cmd;
