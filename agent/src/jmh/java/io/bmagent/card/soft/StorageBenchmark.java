@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -53,10 +52,6 @@ public final class StorageBenchmark {
   static final int BLOCK = 4096;
   static final long NAMESPACE_BYTES = 256L << 20;
   static final String INITIATOR_THREAD = "bench-initiator";
-
-  private interface BlockIo {
-    CompletableFuture<Void> submit(boolean write, long lba, ByteBuf buf);
-  }
 
   private record Case(String path, boolean write, int qd) {
     String name() {
@@ -96,9 +91,9 @@ public final class StorageBenchmark {
       fill(controller, nsid);
       HostBlockDevice device = new HostBlockDevice("bench", DeviceType.NVME,
           new NvmeNamespaceBackend(controller, nsid), group.next());
-      BlockIo raw = (write, lba, buf) -> write ? controller.write(nsid, lba, 1, buf)
+      ClosedLoopIo.BlockIo raw = (write, lba, buf) -> write ? controller.write(nsid, lba, 1, buf)
           : controller.read(nsid, lba, 1, buf);
-      BlockIo host = (write, lba, buf) -> write ? device.write(lba, 1, buf) : device.read(lba, 1, buf);
+      ClosedLoopIo.BlockIo host = (write, lba, buf) -> write ? device.write(lba, 1, buf) : device.read(lba, 1, buf);
       List<Case> cases = new ArrayList<>();
       for (String path : List.of("controller", "host device")) {
         for (boolean write : List.of(false, true)) {
@@ -144,16 +139,17 @@ public final class StorageBenchmark {
     }
   }
 
-  private static List<Sample> run(Case c, BlockIo io, int warmup, int seconds, int runs) throws Exception {
+  private static List<Sample> run(Case c, ClosedLoopIo.BlockIo io, int warmup, int seconds, int runs) throws Exception {
     Recorder recorder = new Recorder(3);
     AtomicLong done = new AtomicLong();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     CountDownLatch stopped = new CountDownLatch(c.qd());
-    Loop[] loops = new Loop[c.qd()];
+    ClosedLoopIo[] loops = new ClosedLoopIo[c.qd()];
     for (int i = 0; i < c.qd(); i++) {
-      loops[i] = new Loop(io, c.write(), new SplittableRandom(i + 1), recorder, done, failure, stopped);
+      loops[i] = new ClosedLoopIo(io, c.write(), NAMESPACE_BYTES / BLOCK, new SplittableRandom(i + 1), recorder, done,
+          failure, stopped);
     }
-    for (Loop l : loops) {
+    for (ClosedLoopIo l : loops) {
       l.next();
     }
     Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
@@ -174,7 +170,7 @@ public final class StorageBenchmark {
       long loop = initiatorCpuNanos() - loop0;
       samples.add(new Sample(ops * 1e9 / wall, (double) cpu / wall, (double) loop / wall, h));
     }
-    for (Loop l : loops) {
+    for (ClosedLoopIo l : loops) {
       l.stop = true;
     }
     if (!stopped.await(30, TimeUnit.SECONDS)) {
@@ -195,56 +191,6 @@ public final class StorageBenchmark {
       }
     }
     return sum;
-  }
-
-  /** One outstanding I/O, re-issued from its own completion: qd of these make a closed loop of depth qd. */
-  private static final class Loop {
-    final BlockIo io;
-    final boolean write;
-    final SplittableRandom random;
-    final Recorder recorder;
-    final AtomicLong done;
-    final AtomicReference<Throwable> failure;
-    final CountDownLatch stopped;
-    final ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(BLOCK);
-    volatile boolean stop;
-
-    Loop(BlockIo io, boolean write, SplittableRandom random, Recorder recorder, AtomicLong done,
-        AtomicReference<Throwable> failure, CountDownLatch stopped) {
-      this.io = io;
-      this.write = write;
-      this.random = random;
-      this.recorder = recorder;
-      this.done = done;
-      this.failure = failure;
-      this.stopped = stopped;
-      if (write) {
-        byte[] data = new byte[BLOCK];
-        random.nextBytes(data);
-        buf.writeBytes(data);
-      }
-    }
-
-    void next() {
-      if (stop || failure.get() != null) {
-        buf.release();
-        stopped.countDown();
-        return;
-      }
-      if (!write) {
-        buf.clear();
-      }
-      long start = System.nanoTime();
-      io.submit(write, random.nextLong(NAMESPACE_BYTES / BLOCK), buf).whenComplete((v, e) -> {
-        if (e != null) {
-          failure.compareAndSet(null, e);
-        } else {
-          recorder.recordValue(System.nanoTime() - start);
-          done.incrementAndGet();
-        }
-        next();
-      });
-    }
   }
 
   private static String header(int warmup, int seconds, int runs) {

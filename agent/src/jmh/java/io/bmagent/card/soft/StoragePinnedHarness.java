@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -120,11 +119,12 @@ public final class StoragePinnedHarness {
     AtomicLong done = new AtomicLong();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     CountDownLatch stopped = new CountDownLatch(qd);
-    List<Loop> loops = new ArrayList<>();
+    List<ClosedLoopIo> loops = new ArrayList<>();
     for (int i = 0; i < qd; i++) {
-      loops.add(new Loop(c, write, new SplittableRandom(i + 1), recorder, done, failure, stopped));
+      ClosedLoopIo.BlockIo io = (w, lba, buf) -> w ? c.write(1, lba, 1, buf) : c.read(1, lba, 1, buf);
+      loops.add(new ClosedLoopIo(io, write, BLOCKS, new SplittableRandom(i + 1), recorder, done, failure, stopped));
     }
-    loops.forEach(Loop::next);
+    loops.forEach(ClosedLoopIo::next);
     Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -149,59 +149,6 @@ public final class StoragePinnedHarness {
       throw new IllegalStateException("I/O failed", failure.get());
     }
     return samples;
-  }
-
-  /** One outstanding I/O, re-issued from its own completion on the initiator's loop: no thread hand-off. */
-  private static final class Loop {
-    final NvmeTcpController c;
-    final boolean write;
-    final SplittableRandom random;
-    final Recorder recorder;
-    final AtomicLong done;
-    final AtomicReference<Throwable> failure;
-    final CountDownLatch stopped;
-    final ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(BLOCK);
-    volatile boolean stop;
-
-    Loop(NvmeTcpController c, boolean write, SplittableRandom random, Recorder recorder, AtomicLong done,
-        AtomicReference<Throwable> failure, CountDownLatch stopped) {
-      this.c = c;
-      this.write = write;
-      this.random = random;
-      this.recorder = recorder;
-      this.done = done;
-      this.failure = failure;
-      this.stopped = stopped;
-      byte[] data = new byte[BLOCK];
-      random.nextBytes(data);
-      buf.writeBytes(data);
-    }
-
-    void next() {
-      if (stop || failure.get() != null) {
-        buf.release();
-        stopped.countDown();
-        return;
-      }
-      long lba = random.nextLong(BLOCKS);
-      long start = System.nanoTime();
-      CompletableFuture<Void> f;
-      if (write) {
-        f = c.write(1, lba, 1, buf);
-      } else {
-        buf.clear();
-        f = c.read(1, lba, 1, buf);
-      }
-      f.whenComplete((v, e) -> {
-        if (e != null) {
-          failure.compareAndSet(null, e);
-        } else {
-          recorder.recordValue(System.nanoTime() - start);
-          done.incrementAndGet();
-        }
-        next();
-      });
-    }
   }
 
   /** The goals of issue 12: 250k randread and 200k randwrite IOPS at QD32, 40 µs mean at QD1 busy, p99 <= 3x p50. */
