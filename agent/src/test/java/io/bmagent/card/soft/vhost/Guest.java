@@ -31,8 +31,7 @@ final class Guest {
 
   /** Skips the test with the reason when this machine cannot run a guest. */
   static void assumeAvailable() {
-    assumeTrue("root".equals(System.getProperty("user.name")), "skipped, a guest needs root (shared memory, QEMU)");
-    assumeTrue(Files.isExecutable(Path.of(QEMU)), "skipped, QEMU is missing: apt-get install qemu-system-x86");
+    assumeRootAndQemu();
     assumeTrue(Files.isExecutable(Path.of("/bin/busybox")) && Files.isExecutable(Path.of("/sbin/mke2fs")),
         "skipped, busybox-static and e2fsprogs are needed to build the guest");
     assumeTrue(kernelPresent(), "skipped, no /boot/vmlinuz-*-cloud-amd64: apt-get install linux-image-cloud-amd64");
@@ -40,8 +39,7 @@ final class Guest {
 
   /** Skips the test with the reason when this machine cannot build and boot the Debian cloud guest, or SSH to it. */
   static void assumeCloudImageAvailable() {
-    assumeTrue("root".equals(System.getProperty("user.name")), "skipped, a guest needs root (shared memory, QEMU)");
-    assumeTrue(Files.isExecutable(Path.of(QEMU)), "skipped, QEMU is missing: apt-get install qemu-system-x86");
+    assumeRootAndQemu();
     assumeTrue(Files.isReadable(Path.of("/dev/net/tun")), "skipped, the lab's internet needs /dev/net/tun");
     for (String tool : List.of("/usr/bin/mmdebstrap", "/sbin/mke2fs", "/usr/bin/ssh", "/usr/bin/ssh-keygen")) {
       assumeTrue(Files.isExecutable(Path.of(tool)), "skipped, " + tool + " is missing: apt-get install mmdebstrap "
@@ -59,6 +57,11 @@ final class Guest {
     if (!p.waitFor(15, TimeUnit.MINUTES) || p.exitValue() != 0) {
       throw new IOException("debian-image.sh failed: " + output);
     }
+  }
+
+  private static void assumeRootAndQemu() {
+    assumeTrue("root".equals(System.getProperty("user.name")), "skipped, a guest needs root (shared memory, QEMU)");
+    assumeTrue(Files.isExecutable(Path.of(QEMU)), "skipped, QEMU is missing: apt-get install qemu-system-x86");
   }
 
   private static boolean kernelPresent() {
