@@ -48,7 +48,6 @@ public final class SoftCard implements Card {
   private final SoftStorage storage;
   private final SoftNetworkPort network;
   private final HostPort hostPort;
-  private final Runnable releaseUnderlay;
   private final VhostUserDisks vhostDisks;
   private final QemuHost qemu;
   private final DeviceJournal journal;
@@ -63,9 +62,8 @@ public final class SoftCard implements Card {
     static final VhostOptions NONE = new VhostOptions(null, null);
   }
 
-  /** @param releaseUnderlay frees what the underlay runs on, after the card closed it */
   SoftCard(String serial, SoftStorageOptions storageOptions, HostPort hostPort, Underlay underlay,
-      Runnable releaseUnderlay, VhostOptions vhost) {
+      VhostOptions vhost) {
     this.info = new CardInfo("bm-agent soft card", serial, "soft", "0.1.0", 0,
         Set.of(DeviceType.NVME, DeviceType.VIRTIO_BLK), Set.of(Transport.TCP), false,
         List.of("freeze", "qos", "nvme-tcp-digests", "vxlan", "conntrack", "snat", "dhcp", "arp-responder"), LIMITS);
@@ -76,7 +74,6 @@ public final class SoftCard implements Card {
         LIMITS.maxVolumes());
     this.network = new SoftNetworkPort(LIMITS);
     this.hostPort = hostPort;
-    this.releaseUnderlay = releaseUnderlay;
     network.connect(hostPort, underlay);
     // A QEMU guest in the host's place reaches its disks over vhost-user while the host is on, as a host reaches
     // the hardware card's PCIe functions; they stay across a host reset, as PCIe functions do.
@@ -243,7 +240,6 @@ public final class SoftCard implements Card {
     }
     storage.close();
     network.close();
-    releaseUnderlay.run();
     scheduler.shutdownNow();
     eventThread.shutdown();
     try {

@@ -10,9 +10,6 @@ import io.bmagent.card.soft.net.tap.TapHostPort;
 import io.bmagent.card.soft.net.underlay.UdpUnderlay;
 import io.bmagent.card.soft.vhost.net.VhostUserNetPort;
 import io.bmagent.net.Ipv4Address;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -26,7 +23,7 @@ import java.util.Optional;
  * {@code vhost-user-dir} (serve the host's disks there as vhost-user-blk sockets, {@code <volume id>.sock}, while
  * the host is on), {@code host-qemu} (an image directory from guest/build-image.sh: the host is a QEMU guest on
  * those sockets, started, shut down and reset by the host's power), {@code net-poll} ({@code sleep}, the default,
- * or {@code busy}: the TAP reader and the underlay's receiver spin instead of sleeping, a core each, see
+ * or {@code busy}: the TAP's thread, which also serves the underlay's socket, spins instead of sleeping, a core, see
  * {@link NetPoll}), {@code storage-poll} ({@code sleep} or {@code busy}) and the initiator's timeouts (see
  * {@link SoftStorageOptions}).
  */
@@ -58,21 +55,25 @@ public final class SoftCardProvider implements CardProvider {
     int port = Integer.parseInt(options.getOrDefault("underlay-port", "4789"));
     NetPoll poll = netPoll(options);
     SoftStorageOptions storage = SoftStorageOptions.from(options);
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    UdpUnderlay underlay = null;
     try {
-      UdpUnderlay underlay = new UdpUnderlay(underlayIp, port, group, poll);
+      underlay = new UdpUnderlay(underlayIp, port, poll);
       HostPort hostPort = hostPort(options, poll);
-      return new SoftCard("SOFT-" + underlayIp, storage, hostPort, underlay,
-          () -> group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS),
-          vhost(options));
+      return new SoftCard("SOFT-" + underlayIp, storage, hostPort, underlay, vhost(options));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      group.shutdownGracefully();
+      close(underlay);
       throw new CardException(CardException.Reason.UNAVAILABLE, "interrupted while opening the soft card");
     } catch (IOException | RuntimeException e) {
-      group.shutdownGracefully();
+      close(underlay);
       throw new CardException(CardException.Reason.UNAVAILABLE, "cannot open the soft card on underlay "
           + underlayIp + ":" + port + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void close(UdpUnderlay underlay) {
+    if (underlay != null) {
+      underlay.close();
     }
   }
 

@@ -12,9 +12,6 @@ import io.bmagent.card.soft.net.tap.TapHostPort;
 import io.bmagent.card.soft.net.underlay.UdpUnderlay;
 import io.bmagent.net.Ipv4Address;
 import io.bmagent.net.MacAddress;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -47,7 +44,6 @@ public final class VpcGatewayNode implements AutoCloseable {
   private final MacAddress internetMac;
   private final Map<Integer, VpcMapping> elasticIps = new HashMap<>();
   private final LongAdder dropped = new LongAdder();
-  private final EventLoopGroup group;
   private final UdpUnderlay underlay;
   private final TapHostPort internet;
 
@@ -64,10 +60,9 @@ public final class VpcGatewayNode implements AutoCloseable {
     this.mac = mac;
     this.internetMac = internetMac;
     elasticIps.forEach(m -> this.elasticIps.put(m.ip().value(), m));
-    this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    UdpUnderlay cards = new UdpUnderlay(underlay, underlayPort);
     TapHostPort tap = null;
     try {
-      this.underlay = new UdpUnderlay(underlay, underlayPort, group);
       tap = new TapHostPort(tapName);
       tap.moveTo(netns);
       ip("-n", netns, "link", "set", tapName, "address", internetMac.toString(), "up");
@@ -75,9 +70,10 @@ public final class VpcGatewayNode implements AutoCloseable {
       if (tap != null) {
         tap.close();
       }
-      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      cards.close();
       throw e;
     }
+    this.underlay = cards;
     this.internet = tap;
     this.underlay.start(fromCards());
     this.internet.start(fromInternet());
@@ -187,6 +183,5 @@ public final class VpcGatewayNode implements AutoCloseable {
   public void close() {
     internet.close();
     underlay.close();
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 }

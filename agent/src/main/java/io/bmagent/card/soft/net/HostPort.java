@@ -10,6 +10,22 @@ public interface HostPort extends FrameSink, AutoCloseable {
   /** Starts delivering the host's frames to {@code receiver}, on the port's own thread. */
   void start(FrameSink receiver);
 
+  /** Whether the port's thread can also serve a {@link ReceiveQueue} ({@link #start(FrameSink, ReceiveQueue)}). */
+  default boolean servesQueue() {
+    return false;
+  }
+
+  /**
+   * Starts as {@link #start(FrameSink)}, the port's thread also draining {@code queue} (null for none) whenever it
+   * is readable; only for a port that {@link #servesQueue}.
+   */
+  default void start(FrameSink receiver, ReceiveQueue queue) {
+    if (queue != null) {
+      throw new UnsupportedOperationException("this host port has no thread to serve a queue on");
+    }
+    start(receiver);
+  }
+
   @Override
   void close();
 }

@@ -3,10 +3,10 @@ package io.bmagent.card.soft.net;
 import java.util.Locale;
 
 /**
- * How the data path's receiving threads (the TAP reader, the underlay's receiver) wait for the next packet: asleep in
- * the kernel ({@code poll}, {@code epoll_wait}) until one arrives, which costs a thread wake-up per packet that finds
- * the thread asleep, or spinning on non-blocking reads, as a card with cores reserved for its data path runs, which
- * costs a core per thread whether traffic flows or not.
+ * How the data path's receiving thread (the TAP's, which also serves the underlay's socket; or the underlay's own
+ * beside a host port without a thread) waits for the next packet: asleep in the kernel ({@code poll}) until one
+ * arrives, which costs a thread wake-up per packet that finds the thread asleep, or spinning on non-blocking reads, as
+ * a card with cores reserved for its data path runs, which costs a core per thread whether traffic flows or not.
  */
 public enum NetPoll {
   SLEEP,

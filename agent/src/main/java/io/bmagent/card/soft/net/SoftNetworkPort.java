@@ -79,7 +79,10 @@ public final class SoftNetworkPort implements NetworkPort, AutoCloseable {
         metadataCounters, nanoClock);
   }
 
-  /** Connects the host's port and the underlay through a pipeline and starts both. */
+  /**
+   * Connects the host's port and the underlay through a pipeline and starts both: on one thread, the host port's,
+   * waiting for both ({@link ReceiveQueue}) when the host port can.
+   */
   public synchronized void connect(HostPort host, Underlay tunnel) {
     if (hostPort != null) {
       throw new CardException(CardException.Reason.BUSY, "network port already connected");
@@ -87,7 +90,7 @@ public final class SoftNetworkPort implements NetworkPort, AutoCloseable {
     SoftPipeline p = pipeline(host, tunnel);
     hostPort = host;
     underlay = tunnel;
-    tunnel.start(new TunnelReceiver() {
+    TunnelReceiver fromUnderlay = new TunnelReceiver() {
       @Override
       public void receive(int sourceUnderlay, byte[] packet, int offset, int length) {
         p.fromUnderlayHeld(sourceUnderlay, packet, offset, length);
@@ -97,8 +100,8 @@ public final class SoftNetworkPort implements NetworkPort, AutoCloseable {
       public void flush() {
         p.flushToHost();
       }
-    });
-    host.start(new FrameSink() {
+    };
+    FrameSink fromHost = new FrameSink() {
       @Override
       public void send(byte[] frame, int offset, int length) {
         p.fromHost(frame, offset, length);
@@ -113,7 +116,13 @@ public final class SoftNetworkPort implements NetworkPort, AutoCloseable {
       public void flush() {
         p.flush();
       }
-    });
+    };
+    if (host.servesQueue()) {
+      host.start(fromHost, tunnel.startShared(fromUnderlay));
+    } else {
+      tunnel.start(fromUnderlay);
+      host.start(fromHost);
+    }
   }
 
   /** The port and its counters; expired connections are swept first so that the count is of live ones. */

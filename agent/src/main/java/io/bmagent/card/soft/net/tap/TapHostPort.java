@@ -7,6 +7,7 @@ import io.bmagent.card.soft.net.BusyIdle;
 import io.bmagent.card.soft.net.FrameSink;
 import io.bmagent.card.soft.net.HostPort;
 import io.bmagent.card.soft.net.NetPoll;
+import io.bmagent.card.soft.net.ReceiveQueue;
 import io.bmagent.card.soft.net.SoftPipeline;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +20,10 @@ import java.util.concurrent.TimeUnit;
  * allocation. The device offers the host checksum and TCP segmentation offload ({@link VnetHeader}), so that a bulk
  * sender hands over 64 KiB per read, which the card cuts into segments itself, rather than a read per segment. With
  * {@link NetPoll#BUSY} the reader never sleeps in {@code poll}: it spins on non-blocking reads ({@link BusyIdle}), so a
- * frame is read as soon as the host writes it instead of after the reader's wake-up.
+ * frame is read as soon as the host writes it instead of after the reader's wake-up. The reader also serves the
+ * underlay's socket ({@link ReceiveQueue}): it waits for both in one {@code poll} (or spins on both) and, after each
+ * frame from the host, takes what the underlay has queued, so one thread carries both directions and a reply is
+ * handled without a wake-up.
  */
 public final class TapHostPort implements HostPort {
 
@@ -32,8 +36,11 @@ public final class TapHostPort implements HostPort {
   private final int fd;
   private final Memory readBuffer = new Memory(VnetHeader.LENGTH + MAX_FRAME);
   private final Memory writeBuffer = new Memory(VnetHeader.LENGTH + MAX_FRAME);
-  private final Memory pollFd = new Memory(8);
+  /** struct pollfd for the device and the served queue. */
+  private final Memory pollFds = new Memory(16);
   private final Coalescer coalescer = new Coalescer(MAX_FRAME);
+  /** Made once: a method reference capturing this is a new object at every use the JIT does not optimize away. */
+  private final Coalescer.Writer writer = this::write;
   private volatile boolean closed;
   private Thread reader;
 
@@ -71,9 +78,9 @@ public final class TapHostPort implements HostPort {
     // Frames to the host carry a header of zeros: no offload, checksums complete.
     writeBuffer.clear(VnetHeader.LENGTH);
     this.fd = f;
-    pollFd.clear();
-    pollFd.setInt(0, fd);
-    pollFd.setShort(4, (short) LibC.POLLIN);
+    pollFds.clear();
+    pollFds.setInt(0, fd);
+    pollFds.setShort(4, (short) LibC.POLLIN);
   }
 
   public String name() {
@@ -93,38 +100,79 @@ public final class TapHostPort implements HostPort {
   }
 
   @Override
-  public synchronized void start(FrameSink receiver) {
+  public void start(FrameSink receiver) {
+    start(receiver, null);
+  }
+
+  @Override
+  public boolean servesQueue() {
+    return true;
+  }
+
+  @Override
+  public synchronized void start(FrameSink receiver, ReceiveQueue queue) {
     if (reader != null) {
       throw new IllegalStateException("already started");
     }
-    reader = new Thread(() -> readLoop(receiver), "tap-" + name);
+    if (queue != null) {
+      pollFds.setInt(8, queue.fd());
+      pollFds.setShort(12, (short) LibC.POLLIN);
+    }
+    reader = new Thread(() -> readLoop(receiver, queue), "tap-" + name);
     reader.setDaemon(true);
     reader.start();
   }
 
-  private void readLoop(FrameSink receiver) {
-    byte[] frame = new byte[SoftPipeline.HEADROOM + MAX_FRAME];
-    byte[] header = new byte[VnetHeader.LENGTH];
-    VnetHeader vnet = new VnetHeader(MAX_FRAME, SoftPipeline.HEADROOM);
-    NativeLong max = new NativeLong(VnetHeader.LENGTH + MAX_FRAME);
-    NativeLong one = new NativeLong(1);
-    boolean busy = poll == NetPoll.BUSY;
-    BusyIdle idle = new BusyIdle();
+  private void readLoop(FrameSink receiver, ReceiveQueue queue) {
+    Reader r = new Reader(receiver, queue);
     while (!closed) {
-      // Non-blocking reads drain what is queued; poll only when the device is empty, so a busy port costs one
-      // native call per frame.
-      int n = LibC.read(fd, readBuffer, max).intValue() - VnetHeader.LENGTH;
-      if (n > 0) {
-        idle.reset();
+      r.pass();
+    }
+  }
+
+  /**
+   * The reader's loop body, a method of its own so that the JIT compiles it from its calls: a loop that never
+   * returns waits for on-stack replacement, which a sleeping port's loop took minutes of traffic to reach, and until
+   * then every ping went through the interpreter.
+   */
+  private final class Reader {
+    private final byte[] frame = new byte[SoftPipeline.HEADROOM + MAX_FRAME];
+    private final byte[] header = new byte[VnetHeader.LENGTH];
+    private final VnetHeader vnet = new VnetHeader(MAX_FRAME, SoftPipeline.HEADROOM);
+    private final BusyIdle idle = new BusyIdle();
+    private final boolean busy = poll == NetPoll.BUSY;
+    private final FrameSink receiver;
+    private final ReceiveQueue queue;
+    private final int polled;
+
+    Reader(FrameSink receiver, ReceiveQueue queue) {
+      this.receiver = receiver;
+      this.queue = queue;
+      this.polled = queue == null ? 1 : 2;
+    }
+
+    /**
+     * Reads a frame from the host, non-blocking, then drains the queue: what a frame's sendto made the peer answer
+     * is usually there already. Only when both were empty does it wait (poll, or spin with {@link NetPoll#BUSY}), so
+     * a busy port costs one native call per frame.
+     */
+    void pass() {
+      int n = (int) LibC.read(fd, readBuffer, VnetHeader.LENGTH + MAX_FRAME) - VnetHeader.LENGTH;
+      boolean worked = n > 0;
+      if (worked) {
         readBuffer.read(0, header, 0, VnetHeader.LENGTH);
         readBuffer.read(VnetHeader.LENGTH, frame, SoftPipeline.HEADROOM, n);
         // A frame that cannot be made whole is lost, as a NIC drops what it cannot offload.
         vnet.deliver(header, frame, SoftPipeline.HEADROOM, n, receiver);
+      }
+      if (queue != null && queue.drain() || worked) {
+        idle.reset();
       } else if (busy) {
         idle.idle();
       } else {
-        pollFd.setShort(6, (short) 0);
-        LibC.poll(pollFd, one, POLL_MILLIS);
+        pollFds.setShort(6, (short) 0);
+        pollFds.setShort(14, (short) 0);
+        LibC.poll(pollFds, polled, POLL_MILLIS);
       }
     }
   }
@@ -136,7 +184,7 @@ public final class TapHostPort implements HostPort {
       if (closed) {
         return;
       }
-      coalescer.flush(this::write);
+      coalescer.flush(writer);
       writeBuffer.write(VnetHeader.LENGTH, frame, offset, length);
       write(writeBuffer, VnetHeader.LENGTH + length);
     }
@@ -147,7 +195,7 @@ public final class TapHostPort implements HostPort {
   public void sendHeld(byte[] frame, int offset, int length) {
     synchronized (writeBuffer) {
       if (!closed) {
-        coalescer.hold(frame, offset, length, this::write);
+        coalescer.hold(frame, offset, length, writer);
       }
     }
   }
@@ -156,13 +204,13 @@ public final class TapHostPort implements HostPort {
   public void flush() {
     synchronized (writeBuffer) {
       if (!closed) {
-        coalescer.flush(this::write);
+        coalescer.flush(writer);
       }
     }
   }
 
   private void write(Memory buffer, int length) {
-    LibC.write(fd, buffer, new NativeLong(length));
+    LibC.write(fd, buffer, length);
   }
 
   @Override

@@ -2,7 +2,6 @@ package io.bmagent.card.soft.net.underlay;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
-import com.sun.jna.NativeLong;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import java.util.Arrays;
@@ -58,6 +57,7 @@ final class UdpSockets implements AutoCloseable {
     Arrays.fill(fds, -1);
     address.clear();
     address.setShort(0, (short) AF_INET);
+    address.setShort(2, (short) ((port >>> 8) | (port << 8)));
   }
 
   /** Holds the packet for a batch of its flow, sending what was held before when it cannot join it. */
@@ -112,11 +112,9 @@ final class UdpSockets implements AutoCloseable {
   }
 
   private boolean sendTo(int fd, Pointer data, int len) {
-    for (int i = 0; i < 4; i++) {
-      address.setByte(4 + i, (byte) (heldDst >>> (24 - 8 * i)));
-    }
-    address.setShort(2, (short) ((port >>> 8) | (port << 8)));
-    return sendto(fd, data, new NativeLong(len), 0, address, 16).longValue() == len;
+    // Network order on a little-endian machine, as the rest of this class assumes.
+    address.setInt(4, Integer.reverseBytes(heldDst));
+    return sendto(fd, data, len, 0, address, 16) == len;
   }
 
   private boolean segment(int bucket, int fd, int size) {
@@ -176,7 +174,8 @@ final class UdpSockets implements AutoCloseable {
 
   private static native int setsockopt(int fd, int level, int name, Pointer value, int len);
 
-  private static native NativeLong sendto(int fd, Pointer buf, NativeLong len, int flags, Pointer addr, int addrLen);
+  /** {@code ssize_t} and {@code size_t} as Java longs (LP64): NativeLong would cost an allocation per send. */
+  private static native long sendto(int fd, Pointer buf, long len, int flags, Pointer addr, int addrLen);
 
   private static native int close(int fd);
 }

@@ -1,20 +1,11 @@
 package io.bmagent.card.soft.net.underlay;
 
 import io.bmagent.card.soft.net.NetPoll;
+import io.bmagent.card.soft.net.ReceiveQueue;
 import io.bmagent.card.soft.net.TunnelReceiver;
 import io.bmagent.card.soft.net.Underlay;
 import io.bmagent.card.soft.net.packet.Vxlan;
 import io.bmagent.net.Ipv4Address;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -23,128 +14,59 @@ import java.net.SocketException;
 import java.net.UnknownHostException;
 
 /**
- * The card's underlay on its underlay address: a UDP socket bound to the VXLAN port receives, on a Netty event loop;
- * packets are sent from the caller's thread ({@link UdpSockets}), where handing each packet to the event loop cost a
- * task and a wake-up of its selector: from the per-flow source port the pipeline computes (RFC 7348, 5), never
- * fragmented, and a host's TCP segments of one flow batched into one UDP GSO send. With {@link NetPoll#BUSY} a thread
- * of the underlay's own spins on the socket instead ({@link SpinningReceiver}) and the event loop is not used.
+ * The card's underlay on its underlay address: a UDP socket bound to the VXLAN port receives ({@link UdpReceiver}),
+ * on the host port's thread beside its TAP when the host port can serve it ({@link #startShared}), else on a thread
+ * of its own that sleeps in {@code poll} or spins as {@link NetPoll} says. Packets are sent from the caller's thread
+ * ({@link UdpSockets}), where handing each packet to another thread cost a task and a wake-up: from the per-flow
+ * source port the pipeline computes (RFC 7348, 5), never fragmented, and a host's TCP segments of one flow batched
+ * into one UDP GSO send.
  */
 public final class UdpUnderlay implements Underlay {
 
   /**
-   * The socket's receive buffer: a burst of a TCP window's worth of datagrams must wait there while the event loop
-   * is busy, and the kernel's default (208 KiB) overflowed under load, losing a tenth of the packets of a bulk
-   * transfer. The kernel caps it at net.core.rmem_max.
+   * The socket's receive buffer: a burst of a TCP window's worth of datagrams must wait there while the receiving
+   * thread is busy, and the kernel's default (208 KiB) overflowed under load, losing a tenth of the packets of a bulk
+   * transfer. The kernel caps it at net.core.rmem_max. Datagrams are read whole, up to 64 KiB, so that jumbo frames
+   * (an inner MTU up to 9000) arrive uncut.
    */
   private static final int RECEIVE_BUFFER = 4 << 20;
 
-  /**
-   * The largest datagram read: a whole IPv4 packet, so that jumbo frames (an inner MTU up to 9000) and anything
-   * larger on the wire arrive whole instead of cut at Netty's default of 2048 bytes.
-   */
-  private static final int MAX_DATAGRAM = 65_536;
-  /** Datagrams read before the burst ends and what it left waiting (frames for the host) is handed on. */
-  private static final int READ_BURST = 64;
-
-  /** The event loop's channel with {@link NetPoll#SLEEP}, else null. */
-  private final Channel channel;
-  /** The spinning receiver with {@link NetPoll#BUSY}, else null. */
-  private final SpinningReceiver spinner;
+  private final NetPoll poll;
+  private final UdpReceiver receiving;
   private final UdpSockets sender;
   private final int port;
   private final int mtu;
-  private volatile TunnelReceiver receiver;
 
   /**
    * Binds to {@code local} and {@code port} (4789 in production; tests may choose another, or 0 for any), and
-   * sends to the same port of the other cards.
-   *
-   * @param group the event loop the socket runs on; received packets are processed on it
+   * sends to the same port of the other cards; a receiving thread of its own sleeps while the socket is empty.
    */
-  public UdpUnderlay(Ipv4Address local, int port, EventLoopGroup group) throws InterruptedException {
-    this(local, port, group, NetPoll.SLEEP);
+  public UdpUnderlay(Ipv4Address local, int port) {
+    this(local, port, NetPoll.SLEEP);
   }
 
-  /**
-   * Binds as {@link #UdpUnderlay(Ipv4Address, int, EventLoopGroup)}, receiving as {@code poll} says.
-   *
-   * @param group the event loop received packets are processed on with {@link NetPoll#SLEEP}; unused with
-   *     {@link NetPoll#BUSY}
-   */
-  public UdpUnderlay(Ipv4Address local, int port, EventLoopGroup group, NetPoll poll) throws InterruptedException {
-    if (poll == NetPoll.BUSY) {
-      this.channel = null;
-      this.spinner = new SpinningReceiver(local.value(), port, RECEIVE_BUFFER, new TunnelReceiver() {
-        @Override
-        public void receive(int sourceUnderlay, byte[] packet, int offset, int length) {
-          TunnelReceiver r = receiver;
-          if (r != null) {
-            r.receive(sourceUnderlay, packet, offset, length);
-          }
-        }
-
-        @Override
-        public void flush() {
-          TunnelReceiver r = receiver;
-          if (r != null) {
-            r.flush();
-          }
-        }
-      });
-    } else {
-      this.spinner = null;
-      this.channel = bind(local, port, group);
-    }
+  /** Binds as {@link #UdpUnderlay(Ipv4Address, int)}; a receiving thread of its own waits as {@code poll} says. */
+  public UdpUnderlay(Ipv4Address local, int port, NetPoll poll) {
+    this.poll = poll;
+    this.receiving = new UdpReceiver(local.value(), port, RECEIVE_BUFFER);
     try {
       this.port = localAddress().getPort();
       this.mtu = interfaceMtu(local);
     } catch (RuntimeException e) {
-      closeReceiving();
+      receiving.close();
       throw e;
     }
     this.sender = new UdpSockets(local.value(), this.port);
   }
 
-  private Channel bind(Ipv4Address local, int port, EventLoopGroup group) throws InterruptedException {
-    return new Bootstrap().group(group).channel(NioDatagramChannel.class)
-        .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER)
-        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM).maxMessagesPerRead(READ_BURST))
-        .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
-          /** The event loop's own copy buffer: one per channel, used by its single thread. */
-          private final byte[] scratch = new byte[65_536];
-
-          @Override
-          protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket msg) {
-            TunnelReceiver r = receiver;
-            ByteBuf content = msg.content();
-            int n = content.readableBytes();
-            byte[] from = msg.sender().getAddress().getAddress();
-            if (r == null || n > scratch.length || from.length != 4) {
-              return;
-            }
-            content.getBytes(content.readerIndex(), scratch, 0, n);
-            r.receive(Ipv4Address.fromBytes(from, 0).value(), scratch, 0, n);
-          }
-
-          @Override
-          public void channelReadComplete(ChannelHandlerContext ctx) {
-            TunnelReceiver r = receiver;
-            if (r != null) {
-              r.flush();
-            }
-          }
-        })
-        .bind(new InetSocketAddress(address(local.value()), port)).sync().channel();
-  }
-
   /** Binds to {@code local} on the VXLAN port. */
-  public UdpUnderlay(Ipv4Address local, EventLoopGroup group) throws InterruptedException {
-    this(local, Vxlan.PORT, group);
+  public UdpUnderlay(Ipv4Address local) {
+    this(local, Vxlan.PORT);
   }
 
   /** The bound address. */
   public InetSocketAddress localAddress() {
-    return channel != null ? (InetSocketAddress) channel.localAddress() : spinner.localAddress();
+    return receiving.localAddress();
   }
 
   /**
@@ -167,7 +89,14 @@ public final class UdpUnderlay implements Underlay {
 
   @Override
   public void start(TunnelReceiver r) {
-    receiver = r;
+    receiving.start(r, poll);
+  }
+
+  /** The socket, for the caller's thread to wait on and drain; no thread of the underlay's own is started. */
+  @Override
+  public ReceiveQueue startShared(TunnelReceiver r) {
+    receiving.start(r, null);
+    return receiving;
   }
 
   @Override
@@ -200,20 +129,15 @@ public final class UdpUnderlay implements Underlay {
     }
   }
 
+  /**
+   * Closes the socket after the receiving thread of its own stopped; a host port serving it ({@link #startShared})
+   * must be closed first, as {@link io.bmagent.card.soft.net.SoftNetworkPort#close} does.
+   */
   @Override
   public void close() {
-    receiver = null;
-    closeReceiving();
+    receiving.close();
     synchronized (sender) {
       sender.close();
-    }
-  }
-
-  private void closeReceiving() {
-    if (channel != null) {
-      channel.close().syncUninterruptibly();
-    } else {
-      spinner.close();
     }
   }
 }

@@ -27,6 +27,37 @@ class PacketHeadersTest {
   }
 
   @Test
+  void sumsEightBytesAtATimeAsWordByWord() {
+    // RFC 1071's word-by-word sum, the reference for every offset, length (odd, and past the 8-byte steps) and a
+    // carried-in sum; all-0xFF bytes make every addition carry.
+    java.util.Random random = new java.util.Random(7);
+    for (int fill = 0; fill < 2; fill++) {
+      byte[] b = new byte[1600];
+      if (fill == 0) {
+        random.nextBytes(b);
+      } else {
+        Arrays.fill(b, (byte) 0xFF);
+      }
+      for (int at = 0; at < 9; at++) {
+        for (int len = 0; len < 1500; len += 1 + len / 8) {
+          int carried = fill == 0 ? random.nextInt(1 << 20) : 0x1FFFE;
+          long s = carried;
+          for (int i = 0; i + 1 < len; i += 2) {
+            s += ((b[at + i] & 0xff) << 8) | (b[at + i + 1] & 0xff);
+          }
+          if ((len & 1) != 0) {
+            s += (b[at + len - 1] & 0xff) << 8;
+          }
+          while ((s >>> 16) != 0) {
+            s = (s & 0xFFFF) + (s >>> 16);
+          }
+          assertEquals((int) (~s & 0xFFFF), Checksum.finish(Checksum.add(carried, b, at, len)), at + "+" + len);
+        }
+      }
+    }
+  }
+
+  @Test
   void incrementalUpdateFollowsRfc1624Eqn3() {
     // RFC 1624, 4: HC 0xDD2F, m 0x5555 -> m' 0x3285 gives 0x0000, where eqn. 2 would give 0xFFFF.
     assertEquals(0x0000, Checksum.update16(0xDD2F, 0x5555, 0x3285));

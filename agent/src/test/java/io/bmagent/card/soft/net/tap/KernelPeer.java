@@ -15,14 +15,10 @@ import io.bmagent.net.Ipv4Prefix;
 import io.bmagent.net.MacAddress;
 import io.bmagent.net.PortRange;
 import io.bmagent.net.Protocol;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -57,7 +53,6 @@ final class KernelPeer implements AutoCloseable {
   final int port;
   /** The MTU the host's DHCP lease announced. */
   final int hostMtu;
-  private final EventLoopGroup group;
   private final List<AutoCloseable> opened = new ArrayList<>();
 
   static void assumeRoot() throws Exception {
@@ -88,8 +83,6 @@ final class KernelPeer implements AutoCloseable {
     peerUnderlay = net + ((n & 63) * 4 + 2);
     String cardVeth = "bmku" + id;
     peerVeth = "bmkv" + id;
-    group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    opened.add(() -> group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
     try {
       host = add(new Netns("bmkh-" + id));
       peer = add(new Netns("bmkp-" + id));
@@ -106,7 +99,7 @@ final class KernelPeer implements AutoCloseable {
       peer.must("ip", "link", "set", peerVeth, "up");
       peer.must("ethtool", "-K", peerVeth, "tx", "off");
 
-      UdpUnderlay underlay = new UdpUnderlay(Ipv4Address.parse(cardUnderlay), 0, group, poll);
+      UdpUnderlay underlay = new UdpUnderlay(Ipv4Address.parse(cardUnderlay), 0, poll);
       port = underlay.localAddress().getPort();
       peer.must("ip", "link", "add", VXLAN, "type", "vxlan", "id", Integer.toString(VNI), "local", peerUnderlay,
           "remote", cardUnderlay, "dstport", Integer.toString(port), "dev", peerVeth);

@@ -19,9 +19,6 @@ import io.bmagent.net.Ipv4Prefix;
 import io.bmagent.net.MacAddress;
 import io.bmagent.net.PortRange;
 import io.bmagent.net.Protocol;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -68,13 +65,12 @@ class TapEndToEndTest {
     assumeTrue(Netns.run("python3", "-c", "print(1)").status() == 0, "skipped: the test hosts need python3");
 
     long id = ProcessHandle.current().pid() % 100_000;
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try (Netns hostA = new Netns("bmsn-a-" + id); Netns hostB = new Netns("bmsn-b-" + id);
         SoftNetworkPort cardA = card(MAC_A, IP_A, MAC_B, IP_B, "127.0.0.3");
         SoftNetworkPort cardB = card(MAC_B, IP_B, MAC_A, IP_A, "127.0.0.2")) {
-      UdpUnderlay underlayA = new UdpUnderlay(Ipv4Address.parse("127.0.0.2"), 0, group);
+      UdpUnderlay underlayA = new UdpUnderlay(Ipv4Address.parse("127.0.0.2"), 0);
       int port = underlayA.localAddress().getPort();
-      UdpUnderlay underlayB = new UdpUnderlay(Ipv4Address.parse("127.0.0.3"), port, group);
+      UdpUnderlay underlayB = new UdpUnderlay(Ipv4Address.parse("127.0.0.3"), port);
       TapHostPort tapA = new TapHostPort("bmta" + id);
       TapHostPort tapB = new TapHostPort("bmtb" + id);
       tapA.moveTo(hostA.name);
@@ -125,8 +121,6 @@ class TapEndToEndTest {
       }
       System.out.println("card A " + cardA.port().orElseThrow().stats());
       System.out.println("card B " + cardB.port().orElseThrow().stats());
-    } finally {
-      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
   }
 }

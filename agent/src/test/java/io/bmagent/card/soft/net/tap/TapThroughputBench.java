@@ -8,9 +8,6 @@ import io.bmagent.card.soft.net.underlay.UdpUnderlay;
 import io.bmagent.net.Ipv4Address;
 import io.bmagent.net.PortRange;
 import io.bmagent.net.Protocol;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.ResourceLeakDetector;
 import java.io.File;
 import java.util.List;
@@ -58,15 +55,13 @@ class TapThroughputBench {
 
   private void measure() throws Exception {
     long id = ProcessHandle.current().pid() % 100_000;
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try (Netns hostA = new Netns("bmtp-a-" + id); Netns hostB = new Netns("bmtp-b-" + id);
         SoftNetworkPort cardA = TapEndToEndTest.card(TapEndToEndTest.MAC_A, TapEndToEndTest.IP_A,
             TapEndToEndTest.MAC_B, TapEndToEndTest.IP_B, "127.0.0.3");
         SoftNetworkPort cardB = TapEndToEndTest.card(TapEndToEndTest.MAC_B, TapEndToEndTest.IP_B,
             TapEndToEndTest.MAC_A, TapEndToEndTest.IP_A, "127.0.0.2")) {
-      UdpUnderlay underlayA = new UdpUnderlay(Ipv4Address.parse("127.0.0.2"), 0, group);
-      UdpUnderlay underlayB = new UdpUnderlay(Ipv4Address.parse("127.0.0.3"), underlayA.localAddress().getPort(),
-          group);
+      UdpUnderlay underlayA = new UdpUnderlay(Ipv4Address.parse("127.0.0.2"), 0);
+      UdpUnderlay underlayB = new UdpUnderlay(Ipv4Address.parse("127.0.0.3"), underlayA.localAddress().getPort());
       TapHostPort tapA = new TapHostPort("bmpa" + id);
       TapHostPort tapB = new TapHostPort("bmpb" + id);
       tapA.moveTo(hostA.name);
@@ -95,8 +90,6 @@ class TapThroughputBench {
       }
       System.out.println("card A " + cardA.port().orElseThrow().stats());
       System.out.println("card B " + cardB.port().orElseThrow().stats());
-    } finally {
-      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
   }
 

@@ -19,11 +19,7 @@ import io.bmagent.net.Ipv4Prefix;
 import io.bmagent.net.MacAddress;
 import io.bmagent.net.PortRange;
 import io.bmagent.net.Protocol;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Two soft cards on loopback underlay addresses, hosts in memory: a TCP handshake crosses the real UDP overlay. */
@@ -74,12 +70,10 @@ class TwoCardsTest {
 
   @Test
   void handshakeCrossesTheOverlay() throws Exception {
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try (SoftNetworkPort a = card(MAC_A, IP_A, MAC_B, IP_B, "127.0.0.3");
         SoftNetworkPort b = card(MAC_B, IP_B, MAC_A, IP_A, "127.0.0.2")) {
-      UdpUnderlay underlayA = new UdpUnderlay(Ipv4Address.parse("127.0.0.2"), 0, group);
-      UdpUnderlay underlayB = new UdpUnderlay(Ipv4Address.parse("127.0.0.3"), underlayA.localAddress().getPort(),
-          group);
+      UdpUnderlay underlayA = new UdpUnderlay(Ipv4Address.parse("127.0.0.2"), 0);
+      UdpUnderlay underlayB = new UdpUnderlay(Ipv4Address.parse("127.0.0.3"), underlayA.localAddress().getPort());
       MemoryHostPort hostA = new MemoryHostPort();
       MemoryHostPort hostB = new MemoryHostPort();
       a.connect(hostA, underlayA);
@@ -96,8 +90,6 @@ class TwoCardsTest {
       assertEquals(Tcp.SYN | Tcp.ACK, Tcp.flags(synAck, 34));
       assertEquals(1, a.port().orElseThrow().stats().conntrackEntries());
       assertEquals(1, b.port().orElseThrow().stats().conntrackEntries());
-    } finally {
-      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
   }
 }

@@ -5,33 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.bmagent.card.soft.net.packet.Vxlan;
 import io.bmagent.net.Ipv4Address;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Two cards' underlays on loopback addresses, as several soft cards share one machine. */
 class UdpUnderlayTest {
 
-  final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-
-  @AfterEach
-  void stop() {
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-  }
 
   @Test
   void carriesVxlanPacketsBetweenLoopbackAddresses() throws Exception {
     int a = Ipv4Address.parse("127.0.0.2").value();
     int b = Ipv4Address.parse("127.0.0.3").value();
-    try (UdpUnderlay first = new UdpUnderlay(new Ipv4Address(a), 0, group)) {
+    try (UdpUnderlay first = new UdpUnderlay(new Ipv4Address(a), 0)) {
       int port = first.localAddress().getPort();
-      try (UdpUnderlay second = new UdpUnderlay(new Ipv4Address(b), port, group)) {
+      try (UdpUnderlay second = new UdpUnderlay(new Ipv4Address(b), port)) {
         BlockingQueue<byte[]> got = new ArrayBlockingQueue<>(4);
         second.start((from, buf, off, len) -> {
           assertEquals(a, from);
