@@ -137,7 +137,6 @@ public final class TapHostPort implements HostPort {
    */
   private final class Reader {
     private final byte[] frame = new byte[SoftPipeline.HEADROOM + MAX_FRAME];
-    private final byte[] header = new byte[VnetHeader.LENGTH];
     private final VnetHeader vnet = new VnetHeader(MAX_FRAME, SoftPipeline.HEADROOM);
     private final BusyIdle idle = new BusyIdle();
     private final boolean busy = poll == NetPoll.BUSY;
@@ -160,18 +159,17 @@ public final class TapHostPort implements HostPort {
       int n = (int) LibC.read(fd, readBuffer, VnetHeader.LENGTH + MAX_FRAME) - VnetHeader.LENGTH;
       boolean worked = n > 0;
       if (worked) {
-        readBuffer.read(0, header, 0, VnetHeader.LENGTH);
-        readBuffer.read(VnetHeader.LENGTH, frame, SoftPipeline.HEADROOM, n);
+        // The header with the frame in one copy, into the headroom, which the pipeline overwrites only after.
+        readBuffer.read(0, frame, SoftPipeline.HEADROOM - VnetHeader.LENGTH, VnetHeader.LENGTH + n);
         // A frame that cannot be made whole is lost, as a NIC drops what it cannot offload.
-        vnet.deliver(header, frame, SoftPipeline.HEADROOM, n, receiver);
+        vnet.deliver(frame, SoftPipeline.HEADROOM, n, receiver);
       }
       if (queue != null && queue.drain() || worked) {
         idle.reset();
       } else if (busy) {
         idle.idle();
       } else {
-        pollFds.setShort(6, (short) 0);
-        pollFds.setShort(14, (short) 0);
+        // revents is the kernel's to write; nothing reads it, the next pass reads both anyway.
         LibC.poll(pollFds, polled, POLL_MILLIS);
       }
     }

@@ -27,16 +27,17 @@ final class VnetHeader {
   }
 
   /**
-   * Hands the frame at {@code b[off..off+len)}, whose header is {@code h[0..LENGTH)}, to {@code sink} as one or
+   * Hands the frame at {@code b[off..off+len)}, whose header is {@code b[off-LENGTH..off)}, to {@code sink} as one or
    * more complete frames. Returns false for a frame it cannot make whole (an offload it did not ask for, offsets
    * outside the frame), which is then dropped.
    */
-  boolean deliver(byte[] h, byte[] b, int off, int len, FrameSink sink) {
-    int flags = h[0] & 0xff;
-    int gso = h[1] & 0x7f;
-    int gsoSize = u16(h, 4);
+  boolean deliver(byte[] b, int off, int len, FrameSink sink) {
+    int h = off - LENGTH;
+    int flags = b[h] & 0xff;
+    int gso = b[h + 1] & 0x7f;
+    int gsoSize = u16(b, h + 4);
     if (gso == GSO_NONE) {
-      if ((flags & F_NEEDS_CSUM) != 0 && !TcpSegmenter.completeChecksum(b, off, len, u16(h, 6), u16(h, 8))) {
+      if ((flags & F_NEEDS_CSUM) != 0 && !TcpSegmenter.completeChecksum(b, off, len, u16(b, h + 6), u16(b, h + 8))) {
         return false;
       }
       sink.send(b, off, len);

@@ -77,6 +77,7 @@ final class UdpReceiver implements ReceiveQueue, AutoCloseable {
     int bound = Short.toUnsignedInt(Short.reverseBytes(address.getShort(2)));
     this.fd = f;
     this.localAddress = new InetSocketAddress(inet(localIp), bound);
+    fromLength.setInt(0, 16);
   }
 
   InetSocketAddress localAddress() {
@@ -108,7 +109,7 @@ final class UdpReceiver implements ReceiveQueue, AutoCloseable {
   public boolean drain() {
     int burst = 0;
     while (burst < BURST) {
-      fromLength.setInt(0, 16);
+      // recvfrom leaves the length at 16 for an IPv4 sender, as it was set.
       int n = (int) recvfrom(fd, buffer, MAX_DATAGRAM, MSG_DONTWAIT, from, fromLength);
       if (n < 0) {
         break;
@@ -135,7 +136,6 @@ final class UdpReceiver implements ReceiveQueue, AutoCloseable {
       } else if (busy) {
         idle.idle();
       } else {
-        pollFd.setShort(6, (short) 0);
         poll(pollFd, 1, POLL_MILLIS);
       }
     }
