@@ -23,8 +23,9 @@ import java.util.Optional;
  * {@code vhost-user-dir} (serve the host's disks there as vhost-user-blk sockets, {@code <volume id>.sock}, while
  * the host is on), {@code host-qemu} (an image directory from guest/build-image.sh: the host is a QEMU guest on
  * those sockets, started, shut down and reset by the host's power), {@code net-poll} ({@code sleep}, the default,
- * or {@code busy}: the TAP's thread, which also serves the underlay's socket, spins instead of sleeping, a core, see
- * {@link NetPoll}), {@code storage-poll} ({@code sleep} or {@code busy}) and the initiator's timeouts (see
+ * or {@code busy}: each of the TAP's threads, which also serve the underlay's sockets, spins instead of sleeping, a
+ * core each, see {@link NetPoll}), {@code net-queues} (the TAP's queues, each with its thread; default one per core,
+ * at most 16), {@code storage-poll} ({@code sleep} or {@code busy}) and the initiator's timeouts (see
  * {@link SoftStorageOptions}).
  */
 public final class SoftCardProvider implements CardProvider {
@@ -95,6 +96,23 @@ public final class SoftCardProvider implements CardProvider {
     }
   }
 
+  /** One queue per core by default, as a NIC's queues are spread over the cores that serve them. */
+  private static int netQueues(Map<String, String> options) {
+    String value = options.get("net-queues");
+    if (value == null) {
+      return Math.min(Runtime.getRuntime().availableProcessors(), 16);
+    }
+    try {
+      int n = Integer.parseInt(value);
+      if (n >= 1 && n <= 256) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // Refused below, naming the option.
+    }
+    throw new CardException(CardException.Reason.INVALID, "net-queues is 1 to 256, not " + value);
+  }
+
   private static HostPort hostPort(Map<String, String> options, NetPoll poll) throws IOException, InterruptedException {
     String vhost = options.get("host-vhost-user");
     if (vhost != null) {
@@ -104,7 +122,7 @@ public final class SoftCardProvider implements CardProvider {
     if (netns == null) {
       return new MemoryHostPort();
     }
-    TapHostPort tap = new TapHostPort(options.getOrDefault("host-tap", "bmhost0"), poll);
+    TapHostPort tap = new TapHostPort(options.getOrDefault("host-tap", "bmhost0"), poll, netQueues(options));
     tap.moveTo(netns);
     return tap;
   }

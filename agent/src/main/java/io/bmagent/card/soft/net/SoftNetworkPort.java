@@ -80,17 +80,36 @@ public final class SoftNetworkPort implements NetworkPort, AutoCloseable {
   }
 
   /**
-   * Connects the host's port and the underlay through a pipeline and starts both: on one thread, the host port's,
-   * waiting for both ({@link ReceiveQueue}) when the host port can.
+   * Connects the host's port and the underlay through a pipeline and starts both. A host port whose threads serve the
+   * underlay's sockets ({@link ReceiveQueue}) gets a pipeline per queue, each on the queue's thread with a lane of
+   * the underlay, so that each direction of each pipeline has one thread; the tables, connections and counters are
+   * the port's, shared. Otherwise one pipeline, the underlay receiving on a thread of its own.
    */
   public synchronized void connect(HostPort host, Underlay tunnel) {
     if (hostPort != null) {
       throw new CardException(CardException.Reason.BUSY, "network port already connected");
     }
-    SoftPipeline p = pipeline(host, tunnel);
     hostPort = host;
     underlay = tunnel;
-    TunnelReceiver fromUnderlay = new TunnelReceiver() {
+    if (!host.servesQueues()) {
+      SoftPipeline p = pipeline(host, tunnel);
+      tunnel.start(fromUnderlay(p));
+      host.start(fromHost(p));
+      return;
+    }
+    List<Underlay.Lane> lanes = tunnel.lanes(host.queues());
+    List<FrameSink> receivers = new ArrayList<>();
+    List<ReceiveQueue> served = new ArrayList<>();
+    for (int i = 0; i < lanes.size(); i++) {
+      SoftPipeline p = pipeline(host.queue(i), lanes.get(i).sink());
+      receivers.add(fromHost(p));
+      served.add(lanes.get(i).open(fromUnderlay(p)));
+    }
+    host.start(receivers, served);
+  }
+
+  private static TunnelReceiver fromUnderlay(SoftPipeline p) {
+    return new TunnelReceiver() {
       @Override
       public void receive(int sourceUnderlay, byte[] packet, int offset, int length) {
         p.fromUnderlayHeld(sourceUnderlay, packet, offset, length);
@@ -101,7 +120,10 @@ public final class SoftNetworkPort implements NetworkPort, AutoCloseable {
         p.flushToHost();
       }
     };
-    FrameSink fromHost = new FrameSink() {
+  }
+
+  private static FrameSink fromHost(SoftPipeline p) {
+    return new FrameSink() {
       @Override
       public void send(byte[] frame, int offset, int length) {
         p.fromHost(frame, offset, length);
@@ -117,12 +139,6 @@ public final class SoftNetworkPort implements NetworkPort, AutoCloseable {
         p.flush();
       }
     };
-    if (host.servesQueue()) {
-      host.start(fromHost, tunnel.startShared(fromUnderlay));
-    } else {
-      tunnel.start(fromUnderlay);
-      host.start(fromHost);
-    }
   }
 
   /** The port and its counters; expired connections are swept first so that the count is of live ones. */

@@ -1,5 +1,8 @@
 package io.bmagent.card.soft.net;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The card's side towards the data-center network: VXLAN packets to and from other cards and the gateways. Packets
  * handed to the receiver start with the VXLAN header and come with the underlay address they were sent from.
@@ -10,13 +13,46 @@ public interface Underlay extends TunnelSink, AutoCloseable {
   void start(TunnelReceiver receiver);
 
   /**
-   * Starts delivering received VXLAN packets to {@code receiver} on a thread of the caller's, which must
-   * {@link ReceiveQueue#drain} the returned queue whenever its descriptor is readable; or, returning null, as
-   * {@link #start} does, for an underlay without a descriptor to wait on.
+   * One lane of the underlay, for one thread of the caller's (a host port's queue): where that thread sends, and the
+   * packets it receives.
    */
-  default ReceiveQueue startShared(TunnelReceiver receiver) {
-    start(receiver);
-    return null;
+  interface Lane {
+
+    /** Sends from the lane's thread. */
+    TunnelSink sink();
+
+    /**
+     * Starts delivering the lane's received packets to {@code receiver}, on the lane's thread, which must
+     * {@link ReceiveQueue#drain} the returned queue whenever its descriptor is readable; or, returning null, on a
+     * thread of the underlay's own, or not at all for a lane without packets of its own.
+     */
+    ReceiveQueue open(TunnelReceiver receiver);
+  }
+
+  /**
+   * Splits the underlay into {@code n} lanes, once, instead of {@link #start}. This default has one lane that
+   * receives, as {@link #start} does, and sends from every lane through this underlay.
+   */
+  default List<Lane> lanes(int n) {
+    List<Lane> lanes = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      boolean first = i == 0;
+      lanes.add(new Lane() {
+        @Override
+        public TunnelSink sink() {
+          return Underlay.this;
+        }
+
+        @Override
+        public ReceiveQueue open(TunnelReceiver receiver) {
+          if (first) {
+            start(receiver);
+          }
+          return null;
+        }
+      });
+    }
+    return lanes;
   }
 
   @Override

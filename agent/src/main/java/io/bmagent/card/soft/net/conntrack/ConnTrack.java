@@ -59,22 +59,40 @@ public final class ConnTrack {
    */
   public Connection open(FlowKey key, boolean inbound, FlowVerdict verdict) {
     long now = nanoClock.getAsLong();
-    if (size.get() >= limit) {
-      long last = lastFullSweep.get();
-      boolean swept = now - last >= FULL_SWEEP_INTERVAL && lastFullSweep.compareAndSet(last, now) && sweep() > 0
-          && size.get() < limit;
-      if (!swept && !evictOne()) {
-        return null;
-      }
+    if (!reserve(now)) {
+      return null;
     }
     Connection fresh =
         new Connection(key, inbound, verdict, now, now + timeouts.nanosFor(key.protocol(), TcpState.SYN_SENT));
     Connection raced = table.putIfAbsent(key, fresh);
     if (raced != null) {
+      size.decrementAndGet();
       return raced;
     }
-    size.incrementAndGet();
     return fresh;
+  }
+
+  /**
+   * Takes a place in the table before the entry goes in, so that threads opening at once (the port's queues, each
+   * with a flow of a flood) never take it past its limit; a full table first makes room. False when it could not:
+   * nothing to evict, or the room it made twice went to others.
+   */
+  private boolean reserve(long now) {
+    for (int attempt = 0; ; attempt++) {
+      for (int n = size.get(); n < limit; n = size.get()) {
+        if (size.compareAndSet(n, n + 1)) {
+          return true;
+        }
+      }
+      if (attempt == 2) {
+        return false;
+      }
+      long last = lastFullSweep.get();
+      boolean swept = now - last >= FULL_SWEEP_INTERVAL && lastFullSweep.compareAndSet(last, now) && sweep() > 0;
+      if (!swept && !evictOne()) {
+        return false;
+      }
+    }
   }
 
   /**

@@ -23,6 +23,8 @@ final class LibC {
   static final short IFF_NO_PI = 0x1000;
   /** Each frame read or written is preceded by a struct virtio_net_hdr (linux/virtio_net.h), 10 bytes. */
   static final short IFF_VNET_HDR = 0x4000;
+  /** Several descriptors attach to one device, each a queue of its own (Documentation/networking/tuntap.rst, 3.3). */
+  static final short IFF_MULTI_QUEUE = 0x0100;
   /** _IOW('T', 208, unsigned int): the offloads the reader of the device handles. */
   static final long TUNSETOFFLOAD = 0x400454d0L;
   /** The reader completes checksums the host leaves partial. */

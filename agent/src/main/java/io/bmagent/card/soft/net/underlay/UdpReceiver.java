@@ -32,6 +32,7 @@ final class UdpReceiver implements ReceiveQueue, AutoCloseable {
   private static final int SOCK_DGRAM = 2;
   private static final int SOL_SOCKET = 1;
   private static final int SO_RCVBUF = 8;
+  private static final int SO_REUSEPORT = 15;
   private static final int MSG_DONTWAIT = 0x40;
   private static final short POLLIN = 0x0001;
 
@@ -49,15 +50,47 @@ final class UdpReceiver implements ReceiveQueue, AutoCloseable {
   private Thread thread;
   private volatile boolean closed;
 
-  /** Binds to {@code localIp} and {@code port} (0 for any); nothing is read before {@link #start}. */
+  /**
+   * Binds to {@code localIp} and {@code port} as one of a group of sockets on that address (SO_REUSEPORT: the kernel
+   * gives each datagram to one of them by a hash of its addresses and ports, so a flow stays on one socket); nothing
+   * is read before {@link #start}.
+   */
   UdpReceiver(int localIp, int port, int receiveBuffer) {
+    this.fd = bound(localIp, port, receiveBuffer, true);
+    this.localAddress = new InetSocketAddress(inet(localIp), port);
+    fromLength.setInt(0, 16);
+  }
+
+  /**
+   * The port that {@code port} (0 for any free one) is on {@code localIp}, for a group of {@link UdpReceiver}s to
+   * bind to: a socket of its own binds there, without SO_REUSEPORT, and is closed. Fails as a bind does when anything
+   * else has the port, so that another agent on the same address is refused rather than joining the group.
+   */
+  static int freePort(int localIp, int port) {
+    int f = bound(localIp, port, 0, false);
+    Memory address = new Memory(16);
+    Memory length = new Memory(4);
+    length.setInt(0, 16);
+    getsockname(f, address, length);
+    close(f);
+    return Short.toUnsignedInt(Short.reverseBytes(address.getShort(2)));
+  }
+
+  /** A UDP socket bound to the address; a receive buffer of 0 leaves the kernel's. */
+  private static int bound(int localIp, int port, int receiveBuffer, boolean shared) {
     int f = socket(AF_INET, SOCK_DGRAM, 0);
     if (f < 0) {
       throw new IllegalStateException("socket: errno " + Native.getLastError());
     }
     Memory option = new Memory(4);
-    option.setInt(0, receiveBuffer);
-    setsockopt(f, SOL_SOCKET, SO_RCVBUF, option, 4);
+    if (receiveBuffer > 0) {
+      option.setInt(0, receiveBuffer);
+      setsockopt(f, SOL_SOCKET, SO_RCVBUF, option, 4);
+    }
+    if (shared) {
+      option.setInt(0, 1);
+      setsockopt(f, SOL_SOCKET, SO_REUSEPORT, option, 4);
+    }
     Memory address = new Memory(16);
     address.clear();
     address.setShort(0, (short) AF_INET);
@@ -71,13 +104,7 @@ final class UdpReceiver implements ReceiveQueue, AutoCloseable {
       throw new UncheckedIOException(new BindException("bind " + text(localIp) + ":" + port + ": errno " + errno
           + (errno == 98 ? " (Address already in use)" : "")));
     }
-    Memory length = new Memory(4);
-    length.setInt(0, 16);
-    getsockname(f, address, length);
-    int bound = Short.toUnsignedInt(Short.reverseBytes(address.getShort(2)));
-    this.fd = f;
-    this.localAddress = new InetSocketAddress(inet(localIp), bound);
-    fromLength.setInt(0, 16);
+    return f;
   }
 
   InetSocketAddress localAddress() {

@@ -29,6 +29,29 @@ class ConnTrackTest {
   }
 
   @Test
+  void threadsOpeningAtOnceNeverPassTheLimit() throws Exception {
+    // A port's queues open connections concurrently: each of 4 threads floods 5,000 new flows into a table of 10,
+    // and the table evicts to make room but never holds more than its limit, as the size reserved first ensures.
+    Thread[] threads = new Thread[4];
+    java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+    for (int t = 0; t < threads.length; t++) {
+      int base = t * 5_000;
+      threads[t] = new Thread(() -> {
+        for (int i = 0; i < 5_000; i++) {
+          ct.open(FlowKey.of(100, 6, 0x0a00000a, 0x0a000014, 1 + (base + i) % 60_000, 22), true, null);
+          most.accumulateAndGet(ct.size(), Math::max);
+        }
+      });
+      threads[t].start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertEquals(10, ct.size());
+    assertEquals(10, most.get());
+  }
+
+  @Test
   void followsTheHandshakeAndTeardown() {
     Connection c = ct.open(key, false, null);
     ct.track(c, false, Tcp.SYN);

@@ -121,7 +121,8 @@ final class KernelPeer implements AutoCloseable {
           TapEndToEndTest.rule(PolicyTable.SG_INGRESS, 0, Protocol.TCP, SUBNET, PortRange.ALL)));
       all.addAll(List.of(rules));
       card.applyRules(all).orThrow();
-      tap = new TapHostPort("bmkt" + id, poll);
+      // As the soft card opens it: one queue per core.
+      tap = new TapHostPort("bmkt" + id, poll, Math.min(Runtime.getRuntime().availableProcessors(), 16));
       tap.moveTo(host.name);
       card.connect(tap, underlay);
 
