@@ -14,7 +14,7 @@
  * TapHostPort tap = new TapHostPort("bm-host0");          // needs CAP_NET_ADMIN
  * tap.moveTo("host-ns");                                   // the host "machine"
  * UdpUnderlay underlay = new UdpUnderlay(Ipv4Address.parse("127.0.0.2"));
- * network.connect(tap, underlay);                          // frames flow from here, both ways on the TAP's thread
+ * network.connect(tap, underlay);                          // frames flow from here, both ways on the TAP's threads
  * ...
  * network.close();                                         // closes the TAP and the socket
  * }</pre>

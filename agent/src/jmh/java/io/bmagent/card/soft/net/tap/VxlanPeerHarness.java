@@ -122,7 +122,7 @@ public final class VxlanPeerHarness {
     for (NetPoll poll : NetPoll.values()) {
       Mode m = modes.get(poll);
       String label = poll == NetPoll.SLEEP ? "soft card" : "soft card busy-poll";
-      String spin = poll == NetPoll.SLEEP ? "" : ", one thread spinning throughout";
+      String spin = poll == NetPoll.SLEEP ? "" : ", a thread per TAP queue spinning throughout";
       results.add("agent CPU per Gbit/s, 1 stream, " + label, "cores", "", m.cpuPerGbps,
               "this JVM's CPU time over wall time" + spin)
           .add("ping p50, " + label, "ms", "", m.p50, PINGS + " echoes 10 ms apart")

@@ -74,7 +74,7 @@ final class KernelPeer implements AutoCloseable {
     this(NetPoll.SLEEP, underlayMtu, portMtu, maxConnections, rules);
   }
 
-  /** As {@link #KernelPeer(int, int, int, PolicyRule...)}, the card's TAP reader and underlay waiting as {@code poll}. */
+  /** As {@link #KernelPeer(int, int, int, PolicyRule...)}, the card's TAP threads waiting as {@code poll}. */
   KernelPeer(NetPoll poll, int underlayMtu, int portMtu, int maxConnections, PolicyRule... rules) throws Exception {
     int id = (int) (ProcessHandle.current().pid() % 100_000) * 10 + SEQUENCE.getAndIncrement() % 10;
     int n = id % 16_384;
@@ -152,7 +152,7 @@ final class KernelPeer implements AutoCloseable {
     }
   }
 
-  /** Closes in reverse order of opening: the card (TAP and sockets), the namespaces, the veth, the event loop. */
+  /** Closes in reverse order of opening: the card (TAP and sockets), the namespaces, the veth. */
   @Override
   public void close() throws Exception {
     Exception first = null;
