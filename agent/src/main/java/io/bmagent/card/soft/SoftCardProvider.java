@@ -55,11 +55,12 @@ public final class SoftCardProvider implements CardProvider {
     Ipv4Address underlayIp = Ipv4Address.parse(options.getOrDefault("underlay", "127.0.0.2"));
     int port = Integer.parseInt(options.getOrDefault("underlay-port", "4789"));
     NetPoll poll = netPoll(options);
+    int queues = netQueues(options);
     SoftStorageOptions storage = SoftStorageOptions.from(options);
     UdpUnderlay underlay = null;
     try {
       underlay = new UdpUnderlay(underlayIp, port, poll);
-      HostPort hostPort = hostPort(options, poll);
+      HostPort hostPort = hostPort(options, poll, queues);
       return new SoftCard("SOFT-" + underlayIp, storage, hostPort, underlay, vhost(options));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -113,7 +114,8 @@ public final class SoftCardProvider implements CardProvider {
     throw new CardException(CardException.Reason.INVALID, "net-queues is 1 to 256, not " + value);
   }
 
-  private static HostPort hostPort(Map<String, String> options, NetPoll poll) throws IOException, InterruptedException {
+  private static HostPort hostPort(Map<String, String> options, NetPoll poll, int queues)
+      throws IOException, InterruptedException {
     String vhost = options.get("host-vhost-user");
     if (vhost != null) {
       return new VhostUserNetPort(Path.of(vhost));
@@ -122,7 +124,7 @@ public final class SoftCardProvider implements CardProvider {
     if (netns == null) {
       return new MemoryHostPort();
     }
-    TapHostPort tap = new TapHostPort(options.getOrDefault("host-tap", "bmhost0"), poll, netQueues(options));
+    TapHostPort tap = new TapHostPort(options.getOrDefault("host-tap", "bmhost0"), poll, queues);
     tap.moveTo(netns);
     return tap;
   }
