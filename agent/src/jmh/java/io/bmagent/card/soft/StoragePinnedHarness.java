@@ -99,7 +99,8 @@ public final class StoragePinnedHarness {
 
   private static Process startTarget(String cpu) throws Exception {
     String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-    ProcessBuilder pb = new ProcessBuilder("taskset", "-c", cpu, java, "-Xms512m", "-Xmx512m", "-cp",
+    ProcessBuilder pb = new ProcessBuilder("taskset", "-c", cpu, java, "-Xms512m", "-Xmx512m",
+        "-Dio.netty.leakDetection.level=disabled", "-cp",
         System.getProperty("java.class.path"), "io.bmagent.lab.target.LabTargetMain", "--port", "0",
         "--nqn", NQN, "--memory-mib", Long.toString(NAMESPACE_MIB), "--threads",
         System.getProperty("bench.target.threads", "1"), "--poll", System.getProperty("bench.target.poll", "busy"));
