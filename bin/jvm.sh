@@ -11,6 +11,9 @@ jvm_defaults="$jvm_defaults -Xss512k -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryErro
 # name). Kept whatever BM_AGENT_JAVA_OPTS says; $HOSTTYPE is the multiarch tuple's first part on Debian.
 jvm_system="-Djna.platform.library.path=/usr/lib/${HOSTTYPE:-x86_64}-linux-gnu:/lib/${HOSTTYPE:-x86_64}-linux-gnu"
 jvm_system="$jvm_system:/usr/lib64:/lib64:/usr/lib:/lib"
+# Netty tracks one buffer in 128 for leaks by default, taking a stack trace at each touch of it: 1-3 % of the data
+# path's CPU in the pinned storage benchmark (perf). The tests run with paranoid detection, where leaks are caught.
+jvm_system="$jvm_system -Dio.netty.leakDetection.level=disabled"
 
 # cds_setup sets $cds to the options of the agent's class-data-sharing archive.
 # The JVM parses and verifies some 6,000 classes at each start, half of a cold restart; an archive of them, dumped

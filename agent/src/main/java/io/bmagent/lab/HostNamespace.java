@@ -15,11 +15,11 @@ final class HostNamespace implements AutoCloseable {
 
   /** Creates the namespace, replacing a stale one of the same name from an earlier run. */
   static HostNamespace create(String name) throws IOException, InterruptedException {
-    run("ip", "netns", "del", name);
-    if (run("ip", "netns", "add", name) != 0) {
+    Commands.run("ip", "netns", "del", name);
+    if (Commands.run("ip", "netns", "add", name) != 0) {
       throw new IOException("cannot create network namespace " + name);
     }
-    run("ip", "-n", name, "link", "set", "lo", "up");
+    Commands.run("ip", "-n", name, "link", "set", "lo", "up");
     return new HostNamespace(name);
   }
 
@@ -37,18 +37,14 @@ final class HostNamespace implements AutoCloseable {
   int exec(String... command) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", name));
     cmd.addAll(List.of(command));
-    return run(cmd.toArray(String[]::new));
+    return Commands.run(cmd.toArray(String[]::new));
   }
 
-  private static int run(String... command) throws IOException, InterruptedException {
-    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .start().waitFor();
-  }
 
   @Override
   public void close() {
     try {
-      run("ip", "netns", "del", name);
+      Commands.run("ip", "netns", "del", name);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     } catch (InterruptedException e) {

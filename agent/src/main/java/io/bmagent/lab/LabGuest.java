@@ -47,7 +47,7 @@ final class LabGuest {
       throw new IOException("--guest needs root and /dev/net/tun (QEMU's shared memory, the lab's internet)");
     }
     for (String tool : List.of("qemu-system-x86_64", "mmdebstrap", "ssh", "ssh-keygen")) {
-      if (run(List.of("sh", "-c", "command -v " + tool), false) != 0) {
+      if (Commands.run(List.of("sh", "-c", "command -v " + tool), false) != 0) {
         throw new IOException("--guest needs " + tool + ": apt-get install qemu-system-x86 mmdebstrap "
             + "openssh-client");
       }
@@ -57,11 +57,11 @@ final class LabGuest {
       throw new IOException("--guest needs " + script + " (run bm-agent from its source tree)");
     }
     Path image = dir.resolve("guest");
-    if (run(List.of("sh", script.toString(), image.toString()), true) != 0) {
+    if (Commands.run(List.of("sh", script.toString(), image.toString()), true) != 0) {
       throw new IOException(script + " failed");
     }
     Path key = dir.resolve("id_ed25519");
-    if (!Files.exists(key) && run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "lab-user", "-f",
+    if (!Files.exists(key) && Commands.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "lab-user", "-f",
         key.toString()), false) != 0) {
       throw new IOException("ssh-keygen failed");
     }
@@ -112,7 +112,7 @@ final class LabGuest {
   boolean awaitLogin(int seconds) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (System.nanoTime() < deadline) {
-      if (run(ssh("true"), false) == 0) {
+      if (Commands.run(ssh("true"), false) == 0) {
         return true;
       }
       Thread.sleep(2000);
@@ -120,11 +120,4 @@ final class LabGuest {
     return false;
   }
 
-  private static int run(List<String> command, boolean show) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-    pb.redirectOutput(show ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.DISCARD);
-    Process p = pb.start();
-    p.getOutputStream().close();
-    return p.waitFor();
-  }
 }

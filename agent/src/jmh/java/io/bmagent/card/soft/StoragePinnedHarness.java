@@ -32,7 +32,8 @@ import org.HdrHistogram.Recorder;
  * process's CPU time (initiator, load generator, GC, JIT) over the I/Os done.
  *
  * <p>System properties: {@code bench.warmup} and {@code bench.seconds} (per run, seconds), {@code bench.runs},
- * {@code bench.target.cpu} (the core for the target, default 1).
+ * {@code bench.target.cpu} (the core for the target, default 1), {@code bench.only} (run only the cases whose name
+ * contains it, e.g. {@code "busy-poll randread QD32"}, for profiling one case).
  */
 public final class StoragePinnedHarness {
   static final String NQN = "nqn.2024-01.io.bmagent:lab";
@@ -48,6 +49,7 @@ public final class StoragePinnedHarness {
     int warmup = Integer.getInteger("bench.warmup", 3);
     int seconds = Integer.getInteger("bench.seconds", 3);
     int runs = Integer.getInteger("bench.runs", 3);
+    String only = System.getProperty("bench.only", "");
     Results results = new Results("storage.pinned");
     Process target = startTarget(System.getProperty("bench.target.cpu", "1"));
     try {
@@ -63,6 +65,9 @@ public final class StoragePinnedHarness {
           for (boolean write : List.of(false, true)) {
             for (int qd : List.of(1, 32)) {
               String name = mode + " " + (write ? "randwrite" : "randread") + " QD" + qd;
+              if (!name.contains(only)) {
+                continue;
+              }
               List<Sample> s = run(c, write, qd, warmup, seconds, runs);
               figures(results, name, busy, write, qd, s);
               System.err.println("done: " + name);
@@ -94,9 +99,11 @@ public final class StoragePinnedHarness {
 
   private static Process startTarget(String cpu) throws Exception {
     String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-    ProcessBuilder pb = new ProcessBuilder("taskset", "-c", cpu, java, "-Xms512m", "-Xmx512m", "-cp",
+    ProcessBuilder pb = new ProcessBuilder("taskset", "-c", cpu, java, "-Xms512m", "-Xmx512m",
+        "-Dio.netty.leakDetection.level=disabled", "-cp",
         System.getProperty("java.class.path"), "io.bmagent.lab.target.LabTargetMain", "--port", "0",
-        "--nqn", NQN, "--memory-mib", Long.toString(NAMESPACE_MIB));
+        "--nqn", NQN, "--memory-mib", Long.toString(NAMESPACE_MIB), "--threads",
+        System.getProperty("bench.target.threads", "1"), "--poll", System.getProperty("bench.target.poll", "busy"));
     pb.redirectError(ProcessBuilder.Redirect.INHERIT);
     return pb.start();
   }

@@ -1,10 +1,11 @@
 package io.bmagent.lab.gateway;
 
+import io.bmagent.lab.Commands;
+
 import io.bmagent.card.VpcMapping;
 import io.bmagent.net.Ipv4Address;
 import io.bmagent.net.MacAddress;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -38,22 +39,22 @@ public final class Internet implements AutoCloseable {
    */
   public static Internet create(String namespace, String tap, Ipv4Address underlay, int underlayPort,
       List<VpcMapping> elasticIps) throws IOException, InterruptedException {
-    run("ip", "netns", "del", namespace);
-    must("ip", "netns", "add", namespace);
+    Commands.run("ip", "netns", "del", namespace);
+    Commands.must("ip", "netns", "add", namespace);
     VpcGatewayNode gateway = null;
     try {
-      must("ip", "-n", namespace, "link", "set", "lo", "up");
+      Commands.must("ip", "-n", namespace, "link", "set", "lo", "up");
       gateway = new VpcGatewayNode(underlay, underlayPort, GATEWAY_MAC, namespace, tap, HOST_MAC, elasticIps);
-      must("ip", "-n", namespace, "addr", "add", ADDRESS + "/24", "dev", tap);
+      Commands.must("ip", "-n", namespace, "addr", "add", ADDRESS + "/24", "dev", tap);
       for (VpcMapping eip : elasticIps) {
-        must("ip", "-n", namespace, "route", "add", eip.ip() + "/32", "via", NEXT_HOP, "dev", tap);
+        Commands.must("ip", "-n", namespace, "route", "add", eip.ip() + "/32", "via", NEXT_HOP, "dev", tap);
       }
       return new Internet(namespace, gateway);
     } catch (IOException | InterruptedException | RuntimeException e) {
       if (gateway != null) {
         gateway.close();
       }
-      run("ip", "netns", "del", namespace);
+      Commands.run("ip", "netns", "del", namespace);
       throw e;
     }
   }
@@ -71,22 +72,11 @@ public final class Internet implements AutoCloseable {
     return "ip netns exec " + namespace + " " + command;
   }
 
-  private static void must(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    if (p.waitFor() != 0) {
-      throw new IOException(String.join(" ", command) + ": " + out);
-    }
-  }
 
-  private static void run(String... command) throws IOException, InterruptedException {
-    new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
-        .waitFor();
-  }
 
   @Override
   public void close() throws InterruptedException, IOException {
     gateway.close();
-    run("ip", "netns", "del", namespace);
+    Commands.run("ip", "netns", "del", namespace);
   }
 }

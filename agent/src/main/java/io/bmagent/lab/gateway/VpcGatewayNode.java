@@ -1,5 +1,7 @@
 package io.bmagent.lab.gateway;
 
+import io.bmagent.lab.Commands;
+
 import io.bmagent.card.VpcMapping;
 import io.bmagent.card.soft.net.FrameSink;
 import io.bmagent.card.soft.net.TunnelReceiver;
@@ -13,7 +15,6 @@ import io.bmagent.card.soft.net.underlay.UdpUnderlay;
 import io.bmagent.net.Ipv4Address;
 import io.bmagent.net.MacAddress;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +66,7 @@ public final class VpcGatewayNode implements AutoCloseable {
     try {
       tap = new TapHostPort(tapName);
       tap.moveTo(netns);
-      ip("-n", netns, "link", "set", tapName, "address", internetMac.toString(), "up");
+      Commands.must("ip", "-n", netns, "link", "set", tapName, "address", internetMac.toString(), "up");
     } catch (IOException | InterruptedException | RuntimeException e) {
       if (tap != null) {
         tap.close();
@@ -79,16 +80,6 @@ public final class VpcGatewayNode implements AutoCloseable {
     this.internet.start(fromInternet());
   }
 
-  private static void ip(String... args) throws IOException, InterruptedException {
-    String[] cmd = new String[args.length + 1];
-    cmd[0] = "ip";
-    System.arraycopy(args, 0, cmd, 1, args.length);
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IOException(String.join(" ", cmd) + ": " + out.strip());
-    }
-  }
 
   /** Packets the gateway refused: unknown elastic IPs, a card speaking for another's, malformed frames. */
   public long dropped() {

@@ -34,9 +34,19 @@ public final class LabTargetMain implements Callable<Integer> {
   @Option(names = "--data-dir", description = "where clones of image files go")
   Path dataDir;
 
+  @Option(names = "--threads", description = "event loops serving the connections (default: ${DEFAULT-VALUE})")
+  int threads = 2;
+
+  @Option(names = "--poll", description = "sleep (in epoll_wait) or busy (never sleep, a core per loop; "
+      + "default: ${DEFAULT-VALUE})")
+  Poll poll = Poll.sleep;
+
+  enum Poll { sleep, busy }
+
   @Override
   public Integer call() throws Exception {
-    NvmeTcpTarget target = new NvmeTcpTarget(new TargetOptions().port(port).dataDir(dataDir));
+    NvmeTcpTarget target = new NvmeTcpTarget(new TargetOptions().port(port).dataDir(dataDir).threads(threads)
+        .busyPoll(poll == Poll.busy));
     Subsystem s = target.addSubsystem(nqn);
     for (long mib : memoryMib) {
       s.addMemoryNamespace(mib << 20, blockSize);

@@ -311,7 +311,7 @@ final class TargetConnection extends ChannelInboundHandlerAdapter {
       for (int off = 0; off < len; ) {
         int n = Math.min(options.c2hChunk, len - off);
         boolean last = off + n == len;
-        ctx.write(new C2HDataPdu(sqe.cid(), off, last, last && success, data.retainedSlice(off, n)));
+        ctx.write(new C2HDataPdu(sqe.cid(), off, last, last && success, data.retainedSlice(off, n)), ctx.voidPromise());
         off += n;
       }
       data.release();
@@ -322,7 +322,8 @@ final class TargetConnection extends ChannelInboundHandlerAdapter {
     }
     // With SQ flow control disabled by the host, SQHD is reserved; report FFFFh as nvmet does.
     Cqe cqe = new Cqe(r.dw0(), 0, sqFlowControl ? sqHead : 0xFFFF, Math.max(qid, 0), sqe.cid(), r.status());
-    ctx.writeAndFlush(new CapsuleResponsePdu(cqe));
+    // No one waits on a response's write: a void promise saves a promise and its completion per command.
+    ctx.writeAndFlush(new CapsuleResponsePdu(cqe), ctx.voidPromise());
   }
 
   private void terminate(ChannelHandlerContext ctx, int fes, long fei) {

@@ -116,7 +116,8 @@ final class NvmeTcpQueue extends ChannelInboundHandlerAdapter {
     }
     c.deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.commandTimeoutMillis);
     // The FlushConsolidationHandler in front turns the flushes of one loop turn into one syscall.
-    ctx.writeAndFlush(new CapsuleCommandPdu(sqe, inline));
+    // A void promise: nothing waits on the write (a failed one closes the connection, orphaning the command).
+    ctx.writeAndFlush(new CapsuleCommandPdu(sqe, inline), ctx.voidPromise());
   }
 
   /** A command past its deadline closes the connection; it is noticed within a sweep period of it. */
@@ -229,7 +230,7 @@ final class NvmeTcpQueue extends ChannelInboundHandlerAdapter {
     for (long off = r.r2to(); off < end; ) {
       int n = (int) Math.min(maxH2cData, end - off);
       ByteBuf chunk = c.out.retainedSlice(c.out.readerIndex() + (int) off, n);
-      ctx.write(new H2CDataPdu(r.cccid(), r.ttag(), off, off + n == end, chunk));
+      ctx.write(new H2CDataPdu(r.cccid(), r.ttag(), off, off + n == end, chunk), ctx.voidPromise());
       off += n;
     }
     ctx.flush();
