@@ -2,9 +2,12 @@ package io.bmagent.card.soft.net.underlay;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bmagent.card.soft.net.packet.Vxlan;
 import io.bmagent.net.Ipv4Address;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -13,7 +16,6 @@ import org.junit.jupiter.api.Test;
 
 /** Two cards' underlays on loopback addresses, as several soft cards share one machine. */
 class UdpUnderlayTest {
-
 
   @Test
   void carriesVxlanPacketsBetweenLoopbackAddresses() throws Exception {
@@ -37,6 +39,18 @@ class UdpUnderlayTest {
         assertArrayEquals(packet, received);
         assertEquals(4242, Vxlan.vni(received, 0));
       }
+    }
+  }
+
+  @Test
+  void aSecondUnderlayOnTheSameAddressIsRefusedEvenAfterTheLanesShareIt() {
+    // The lanes' sockets share the port (SO_REUSEPORT); another agent on the address must not join them.
+    Ipv4Address a = Ipv4Address.parse("127.0.0.2");
+    try (UdpUnderlay first = new UdpUnderlay(a, 0)) {
+      first.lanes(2).forEach(lane -> lane.open((from, buf, off, len) -> { }));
+      UncheckedIOException e = assertThrows(UncheckedIOException.class,
+          () -> new UdpUnderlay(a, first.localAddress().getPort()).close());
+      assertTrue(e.getMessage().contains("Address already in use"), e.getMessage());
     }
   }
 }
