@@ -27,7 +27,8 @@ import java.util.Optional;
  * the host is on), {@code host-qemu} (an image directory from guest/build-image.sh: the host is a QEMU guest on
  * those sockets, started, shut down and reset by the host's power), {@code net-poll} ({@code sleep}, the default,
  * or {@code busy}: the TAP reader and the underlay's receiver spin instead of sleeping, a core each, see
- * {@link NetPoll}), {@code storage-poll} ({@code sleep} or {@code busy}) and the initiator's timeouts (see
+ * {@link NetPoll}), {@code storage-poll} ({@code adaptive}, the default, {@code sleep} or {@code busy}, see {@link
+ * io.bmagent.card.soft.nvmetcp.Polling}) and the initiator's timeouts (see
  * {@link SoftStorageOptions}).
  */
 public final class SoftCardProvider implements CardProvider {
