@@ -3,6 +3,7 @@ package io.bmagent.card.soft;
 import io.bmagent.bench.Results;
 import io.bmagent.card.soft.nvmetcp.NvmeTcpController;
 import io.bmagent.card.soft.nvmetcp.NvmeTcpControllerConfig;
+import io.bmagent.card.soft.nvmetcp.Polling;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.io.BufferedReader;
@@ -27,13 +28,13 @@ import org.HdrHistogram.Recorder;
  * The initiator against the lab target in two processes, each on its own core: this process (the bench profile
  * starts it under {@code taskset -c 0}) runs the initiator and the load generator on the initiator's one event loop;
  * the target runs as {@link io.bmagent.lab.target.LabTargetMain} in a JVM of its own under {@code taskset -c 1}.
- * 4 KiB random read and write at QD1 and QD32 on a memory namespace, with the initiator's loop sleeping in
- * {@code epoll_wait} and busy-polling ({@code storage-poll=busy}). IOPS is wall clock; CPU per I/O is this whole
+ * 4 KiB random read and write at QD1 and QD32 on a memory namespace, in each of the initiator's {@link Polling}
+ * modes ({@code storage-poll}). IOPS is wall clock; CPU per I/O is this whole
  * process's CPU time (initiator, load generator, GC, JIT) over the I/Os done.
  *
  * <p>System properties: {@code bench.warmup} and {@code bench.seconds} (per run, seconds), {@code bench.runs},
  * {@code bench.target.cpu} (the core for the target, default 1), {@code bench.only} (run only the cases whose name
- * contains it, e.g. {@code "busy-poll randread QD32"}, for profiling one case).
+ * contains it, e.g. {@code "busy randread QD32"}, for profiling one case).
  */
 public final class StoragePinnedHarness {
   static final String NQN = "nqn.2024-01.io.bmagent:lab";
@@ -54,13 +55,15 @@ public final class StoragePinnedHarness {
     Process target = startTarget(System.getProperty("bench.target.cpu", "1"));
     try {
       int port = port(target);
-      for (boolean busy : List.of(false, true)) {
-        String mode = busy ? "busy-poll" : "sleep";
+      boolean filled = false;
+      for (Polling polling : Polling.values()) {
+        String mode = polling.name().toLowerCase(Locale.ROOT);
         try (NvmeTcpController c = new NvmeTcpController(new NvmeTcpControllerConfig("127.0.0.1", port, NQN,
-            HOST_NQN).ioQueues(2).queueDepth(128).threads(1).busyPoll(busy))) {
+            HOST_NQN).ioQueues(2).queueDepth(128).threads(1).polling(polling))) {
           c.connect().get(10, TimeUnit.SECONDS);
-          if (!busy) {
+          if (!filled) {
             fill(c);
+            filled = true;
           }
           for (boolean write : List.of(false, true)) {
             for (int qd : List.of(1, 32)) {
@@ -69,7 +72,7 @@ public final class StoragePinnedHarness {
                 continue;
               }
               List<Sample> s = run(c, write, qd, warmup, seconds, runs);
-              figures(results, name, busy, write, qd, s);
+              figures(results, name, polling, qd, write, s);
               System.err.println("done: " + name);
             }
           }
@@ -158,9 +161,14 @@ public final class StoragePinnedHarness {
     return samples;
   }
 
-  /** The goals of issue 12: 250k randread and 200k randwrite IOPS at QD32, 40 µs mean at QD1 busy, p99 <= 3x p50. */
-  private static void figures(Results results, String name, boolean busy, boolean write, int qd, List<Sample> s) {
-    String iopsGoal = qd == 32 ? (write ? ">= 200000" : ">= 250000") : "";
+  /**
+   * The goals of issue 12: 250k randread and 200k randwrite IOPS at QD32, 40 µs mean at QD1 busy, p99 <= 3x p50; on
+   * the default mode and busy-poll. Sleep, which waits for a thread wake-up at every completion, is shown beside them.
+   */
+  private static void figures(Results results, String name, Polling polling, int qd, boolean write, List<Sample> s) {
+    boolean goals = polling != Polling.SLEEP;
+    boolean busy = polling == Polling.BUSY;
+    String iopsGoal = goals && qd == 32 ? (write ? ">= 200000" : ">= 250000") : "";
     results.add(name + ": IOPS", "IOPS", iopsGoal, values(s, x -> x.iops()), "")
         .add(name + ": initiator CPU per I/O", "µs", "", values(s, x -> x.cpuMicrosPerIo()), "")
         .add(name + ": mean", "µs", busy && qd == 1 ? "<= 40" : "", values(s, x -> x.latency().getMean() / 1000),
@@ -168,7 +176,7 @@ public final class StoragePinnedHarness {
         .add(name + ": p50", "µs", "", values(s, x -> x.latency().getValueAtPercentile(50) / 1000.0), "")
         .add(name + ": p99", "µs", "", values(s, x -> x.latency().getValueAtPercentile(99) / 1000.0), "");
     if (qd == 32) {
-      results.add(name + ": p99 / p50", "×", "<= 3", values(s, x -> (double) x.latency().getValueAtPercentile(99)
+      results.add(name + ": p99 / p50", "×", goals ? "<= 3" : "", values(s, x -> (double) x.latency().getValueAtPercentile(99)
           / Math.max(1, x.latency().getValueAtPercentile(50))), "");
     }
     System.err.printf(Locale.ROOT, "%s: %.0f IOPS, %.2f µs CPU/IO%n", name, s.get(0).iops(), s.get(0).cpuMicrosPerIo());

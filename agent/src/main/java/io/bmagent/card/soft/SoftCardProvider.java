@@ -25,7 +25,8 @@ import java.util.Optional;
  * those sockets, started, shut down and reset by the host's power), {@code net-poll} ({@code sleep}, the default,
  * or {@code busy}: each of the TAP's threads, which also serve the underlay's sockets, spins instead of sleeping, a
  * core each, see {@link NetPoll}), {@code net-queues} (the TAP's queues, each with its thread; default one per core,
- * at most 16), {@code storage-poll} ({@code sleep} or {@code busy}) and the initiator's timeouts (see
+ * at most 16), {@code storage-poll} ({@code adaptive}, the default, {@code sleep} or {@code busy}, see {@link
+ * io.bmagent.card.soft.nvmetcp.Polling}) and the initiator's timeouts (see
  * {@link SoftStorageOptions}).
  */
 public final class SoftCardProvider implements CardProvider {

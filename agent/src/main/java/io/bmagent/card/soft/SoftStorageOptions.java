@@ -3,8 +3,8 @@ package io.bmagent.card.soft;
 import io.bmagent.card.BlockDeviceConfig;
 import io.bmagent.card.CardException;
 import io.bmagent.card.soft.nvmetcp.NvmeTcpControllerConfig;
+import io.bmagent.card.soft.nvmetcp.Polling;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -13,12 +13,11 @@ import java.util.Map;
  * @param lossTimeout how long a dropped path may stay down before I/O fails (the kernel's ctrl_loss_tmo); the card
  *     goes on reconnecting in the background after it, see {@link SoftStorage}
  * @param queueDepth commands in flight per I/O queue
- * @param busyPoll {@code storage-poll=busy}: each volume's initiator event loop polls its connections without
- *     sleeping, a core per volume, as SPDK polls its queue pairs on reserved cores; {@code sleep}, the default,
- *     waits in {@code epoll_wait}
+ * @param polling {@code storage-poll}: how each volume's initiator event loop waits for its connections,
+ *     {@code adaptive} (the default), {@code sleep} or {@code busy}, see {@link Polling}
  */
 record SoftStorageOptions(Duration connectTimeout, Duration lossTimeout, Duration commandTimeout, int queueDepth,
-    boolean busyPoll) {
+    Polling polling) {
 
   static SoftStorageOptions from(Map<String, String> options) {
     return new SoftStorageOptions(
@@ -26,15 +25,15 @@ record SoftStorageOptions(Duration connectTimeout, Duration lossTimeout, Duratio
         Duration.ofMillis(Long.parseLong(options.getOrDefault("ctrl-loss-timeout-ms", "30000"))),
         Duration.ofMillis(Long.parseLong(options.getOrDefault("command-timeout-ms", "30000"))),
         Integer.parseInt(options.getOrDefault("queue-depth", "128")),
-        busyPoll(options.getOrDefault("storage-poll", "sleep")));
+        polling(options.getOrDefault("storage-poll", "adaptive")));
   }
 
-  private static boolean busyPoll(String value) {
-    return switch (value.toLowerCase(Locale.ROOT)) {
-      case "sleep" -> false;
-      case "busy" -> true;
-      default -> throw new CardException(CardException.Reason.INVALID, "storage-poll is sleep or busy, not " + value);
-    };
+  private static Polling polling(String value) {
+    try {
+      return Polling.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new CardException(CardException.Reason.INVALID, "storage-poll is " + e.getMessage());
+    }
   }
 
   NvmeTcpControllerConfig controllerConfig(BlockDeviceConfig c) {
@@ -45,7 +44,7 @@ record SoftStorageOptions(Duration connectTimeout, Duration lossTimeout, Duratio
         .connectTimeoutMillis(connectTimeout.toMillis())
         .controllerLossTimeoutMillis(lossTimeout.toMillis())
         .commandTimeoutMillis(commandTimeout.toMillis())
-        .busyPoll(busyPoll)
+        .polling(polling)
         .digests(c.path().digests().header(), c.path().digests().data());
   }
 }

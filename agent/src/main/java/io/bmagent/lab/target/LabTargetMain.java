@@ -1,5 +1,6 @@
 package io.bmagent.lab.target;
 
+import io.bmagent.card.soft.nvmetcp.Polling;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,16 +38,22 @@ public final class LabTargetMain implements Callable<Integer> {
   @Option(names = "--threads", description = "event loops serving the connections (default: ${DEFAULT-VALUE})")
   int threads = 2;
 
-  @Option(names = "--poll", description = "sleep (in epoll_wait) or busy (never sleep, a core per loop; "
-      + "default: ${DEFAULT-VALUE})")
-  Poll poll = Poll.sleep;
+  @Option(names = "--poll", description = "sleep (in epoll_wait), adaptive (poll a short while after the last event, "
+      + "then sleep) or busy (never sleep, a core per loop); default: ${DEFAULT-VALUE}",
+      converter = PollingConverter.class)
+  Polling poll = Polling.SLEEP;
 
-  enum Poll { sleep, busy }
+  static final class PollingConverter implements CommandLine.ITypeConverter<Polling> {
+    @Override
+    public Polling convert(String value) {
+      return Polling.parse(value);
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
     NvmeTcpTarget target = new NvmeTcpTarget(new TargetOptions().port(port).dataDir(dataDir).threads(threads)
-        .busyPoll(poll == Poll.busy));
+        .polling(poll));
     Subsystem s = target.addSubsystem(nqn);
     for (long mib : memoryMib) {
       s.addMemoryNamespace(mib << 20, blockSize);

@@ -1,12 +1,13 @@
 package io.bmagent.lab.target;
 
+import io.bmagent.card.soft.nvmetcp.Polling;
 import java.nio.file.Path;
 
 /** Tunables of the lab target; the defaults suit a Linux host and the soft card's initiator. */
 public final class TargetOptions {
   int port;
   int threads = 2;
-  boolean busyPoll;
+  Polling polling = Polling.SLEEP;
   int maxH2cData = 128 * 1024;
   int inCapsuleDataSize = 8192;
   int mdts = 8;
@@ -28,11 +29,12 @@ public final class TargetOptions {
   }
 
   /**
-   * Event loops that never sleep in {@code epoll_wait}, as SPDK's nvmf_tgt polls its queue pairs: for measuring an
-   * initiator against a target on a core of its own, so the figure is the initiator's and not the target's wake-ups.
+   * How the event loops wait, {@link Polling#SLEEP} by default. {@link Polling#BUSY}, as SPDK's nvmf_tgt polls its
+   * queue pairs, is for measuring an initiator against a target on a core of its own, so the figure is the
+   * initiator's and not the target's wake-ups.
    */
-  public TargetOptions busyPoll(boolean busy) {
-    this.busyPoll = busy;
+  public TargetOptions polling(Polling polling) {
+    this.polling = polling;
     return this;
   }
 

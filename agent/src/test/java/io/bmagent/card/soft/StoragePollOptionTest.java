@@ -1,13 +1,13 @@
 package io.bmagent.card.soft;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bmagent.card.CardException;
 import io.bmagent.card.soft.nvmetcp.NvmeTcpController;
 import io.bmagent.card.soft.nvmetcp.NvmeTcpControllerConfig;
+import io.bmagent.card.soft.nvmetcp.Polling;
 import io.bmagent.lab.target.NvmeTcpTarget;
 import io.bmagent.lab.target.TargetOptions;
 import io.netty.buffer.ByteBuf;
@@ -21,10 +21,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * {@code --card-option storage-poll}: sleep (the default) or busy, any case; anything else refuses to open the card,
- * naming it; and a busy-polling initiator moves data like a sleeping one.
+ * {@code --card-option storage-poll}: adaptive (the default), sleep or busy, any case; anything else refuses to open
+ * the card, naming it; and an initiator moves data alike in each mode.
  */
 @Timeout(120)
 class StoragePollOptionTest {
@@ -32,10 +34,11 @@ class StoragePollOptionTest {
   static final String HOST = "nqn.2014-08.org.nvmexpress:uuid:poll";
 
   @Test
-  void parsesBothModes() {
-    assertFalse(SoftStorageOptions.from(Map.of()).busyPoll());
-    assertFalse(SoftStorageOptions.from(Map.of("storage-poll", "sleep")).busyPoll());
-    assertTrue(SoftStorageOptions.from(Map.of("storage-poll", "BUSY")).busyPoll());
+  void parsesEveryMode() {
+    assertEquals(Polling.ADAPTIVE, SoftStorageOptions.from(Map.of()).polling());
+    assertEquals(Polling.SLEEP, SoftStorageOptions.from(Map.of("storage-poll", "sleep")).polling());
+    assertEquals(Polling.ADAPTIVE, SoftStorageOptions.from(Map.of("storage-poll", "Adaptive")).polling());
+    assertEquals(Polling.BUSY, SoftStorageOptions.from(Map.of("storage-poll", "BUSY")).polling());
   }
 
   @Test
@@ -46,13 +49,14 @@ class StoragePollOptionTest {
     assertTrue(e.getMessage().contains("storage-poll") && e.getMessage().contains("spin"), e.getMessage());
   }
 
-  @Test
-  void busyInitiatorReadsBackWhatItWrote() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Polling.class)
+  void initiatorReadsBackWhatItWrote(Polling polling) throws Exception {
     try (NvmeTcpTarget target = new NvmeTcpTarget(new TargetOptions().port(0))) {
       int nsid = target.addSubsystem(NQN).addMemoryNamespace(16L << 20, 4096).nsid();
       int port = target.start();
       try (NvmeTcpController c = new NvmeTcpController(new NvmeTcpControllerConfig("127.0.0.1", port, NQN, HOST)
-          .ioQueues(2).queueDepth(32).busyPoll(true))) {
+          .ioQueues(2).queueDepth(32).polling(polling))) {
         c.connect().get(10, TimeUnit.SECONDS);
         SplittableRandom random = new SplittableRandom(7);
         List<ByteBuf> written = new ArrayList<>();

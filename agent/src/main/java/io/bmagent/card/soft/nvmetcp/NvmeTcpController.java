@@ -42,7 +42,7 @@ public final class NvmeTcpController implements AutoCloseable {
 
   /** A controller with its own event loops ({@code config.threads} of them). */
   public NvmeTcpController(NvmeTcpControllerConfig config) {
-    this(config, Transports.newGroup(config.threads, config.busyPoll), true);
+    this(config, Transports.newGroup(config.threads, config.polling), true);
   }
 
   /** A controller on a shared group, which {@link #close()} leaves running. */

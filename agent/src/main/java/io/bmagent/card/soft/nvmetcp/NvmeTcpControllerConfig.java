@@ -22,7 +22,7 @@ public final class NvmeTcpControllerConfig {
   boolean headerDigest;
   boolean dataDigest;
   int threads = 1;
-  boolean busyPoll;
+  Polling polling = Polling.ADAPTIVE;
 
   public NvmeTcpControllerConfig(String host, int port, String subNqn, String hostNqn) {
     this.host = host;
@@ -98,9 +98,9 @@ public final class NvmeTcpControllerConfig {
     return this;
   }
 
-  /** Whether the controller's own event loops poll without sleeping ({@link Transports#newGroup(int, boolean)}). */
-  public NvmeTcpControllerConfig busyPoll(boolean busy) {
-    this.busyPoll = busy;
+  /** How the controller's own event loops wait for their connections; {@link Polling#ADAPTIVE} by default. */
+  public NvmeTcpControllerConfig polling(Polling polling) {
+    this.polling = polling;
     return this;
   }
 

@@ -1,6 +1,6 @@
 package io.bmagent.card.soft.nvmetcp;
 
-import io.bmagent.card.soft.net.BusyIdle;
+import io.netty.channel.DefaultSelectStrategyFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -22,39 +22,23 @@ public final class Transports {
   }
 
   public static EventLoopGroup newGroup(int threads) {
-    return newGroup(threads, false);
+    return newGroup(threads, Polling.SLEEP);
   }
 
-  /**
-   * With {@code busy}, the loops never sleep in {@code epoll_wait} (or {@code select}): every turn polls without
-   * blocking, so a completion is handled as soon as it lands instead of after a thread wake-up, at the cost of a core
-   * per loop whether I/O flows or not; for cards with cores reserved for the data path.
-   */
-  public static EventLoopGroup newGroup(int threads, boolean busy) {
-    return new MultiThreadIoEventLoopGroup(threads, handler(busy));
+  public static EventLoopGroup newGroup(int threads, Polling polling) {
+    return new MultiThreadIoEventLoopGroup(threads, handler(polling));
   }
 
-  private static IoHandlerFactory handler(boolean busy) {
-    // The supplier is a non-blocking poll (epoll_wait with timeout 0, selectNow). A loop that only spun would keep
-    // any other thread woken on its core (GC, JIT, the caller) off it until the next scheduler tick, 4 ms at HZ=250,
-    // stalling the loop's I/O behind it when it does run; BusyIdle yields after a run of empty polls instead.
-    SelectStrategyFactory spin = () -> {
-      BusyIdle idle = new BusyIdle();
-      return (pollNow, hasTasks) -> {
-        int ready = pollNow.get();
-        if (ready == 0 && !hasTasks) {
-          idle.idle();
-        } else {
-          idle.reset();
-        }
-        return ready;
-      };
+  private static IoHandlerFactory handler(Polling polling) {
+    SelectStrategyFactory strategy = switch (polling) {
+      case SLEEP -> DefaultSelectStrategyFactory.INSTANCE;
+      case ADAPTIVE -> AdaptivePoll::new;
+      case BUSY -> BusyPoll::new;
     };
     if (Epoll.isAvailable()) {
-      return busy ? EpollIoHandler.newFactory(0, spin) : EpollIoHandler.newFactory();
+      return EpollIoHandler.newFactory(0, strategy);
     }
-    return busy ? NioIoHandler.newFactory(SelectorProvider.provider(), spin)
-        : NioIoHandler.newFactory();
+    return NioIoHandler.newFactory(SelectorProvider.provider(), strategy);
   }
 
   public static Class<? extends ServerChannel> serverChannel() {
