@@ -14,6 +14,8 @@ import io.bmagent.card.soft.net.conntrack.Timeouts;
 import io.bmagent.net.Ipv4Address;
 import io.bmagent.net.Ipv4Prefix;
 import io.bmagent.net.MacAddress;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -170,8 +172,13 @@ class MetadataServiceTest {
 
   @Test
   void slowConnectionsAreCutAndTheRateIsLimited() throws Exception {
-    Process slow = host.start("bash", "-c", "exec 3<>/dev/tcp/169.254.169.254/80; printf 'GET /lat' >&3; sleep 20");
+    Process slow = host.start("bash", "-c",
+        "exec 3<>/dev/tcp/169.254.169.254/80; printf 'GET /lat' >&3; echo connected; sleep 20");
     try {
+      // The card holds the slow connection before the clock moves: opened later, it would outlive the first curl
+      // and be cut beside a curl connection whose last ACK is still on its way, counted as timed out too.
+      assertEquals("connected", new BufferedReader(new InputStreamReader(slow.getInputStream(),
+          StandardCharsets.UTF_8)).readLine());
       for (int i = 0; i < 100 && card.metadataCounters().timedOut() == 0; i++) {
         clock.addAndGet(TimeUnit.SECONDS.toNanos(6));
         curl(URL + "/latest/meta-data/instance-id");
