@@ -1,6 +1,5 @@
 package io.bmagent.lab.target;
 
-import io.bmagent.card.soft.nvmetcp.C2HDataPdu;
 import io.bmagent.card.soft.nvmetcp.CapsuleCommandPdu;
 import io.bmagent.card.soft.nvmetcp.CapsuleResponsePdu;
 import io.bmagent.card.soft.nvmetcp.Cqe;
@@ -58,32 +57,11 @@ class FeaturesAndLogPagesTest {
   }
 
   private Cqe command(RawHost h, Sqe sqe, ByteBuf inCapsule) throws InterruptedException {
-    sqe.cid(cid++);
-    if (inCapsule != null) {
-      sqe.sgl(Sqe.SGL_INCAPSULE, 0, inCapsule.readableBytes());
-    }
-    h.send(new CapsuleCommandPdu(sqe, inCapsule));
-    Cqe cqe = h.next(CapsuleResponsePdu.class).cqe();
-    assertEquals(sqe.cid(), cqe.cid());
-    return cqe;
+    return h.command(sqe, cid++, inCapsule);
   }
 
   private ByteBuf readData(RawHost h, Sqe sqe, int len) throws InterruptedException {
-    int id = cid++;
-    h.send(new CapsuleCommandPdu(sqe.cid(id).sgl(Sqe.SGL_TRANSPORT, 0, len), null));
-    ByteBuf all = Unpooled.buffer(len);
-    for (boolean last = false; !last; ) {
-      C2HDataPdu d = h.next(C2HDataPdu.class);
-      assertEquals(id, d.cccid());
-      assertEquals(all.writerIndex(), d.datao());
-      all.writeBytes(d.content());
-      last = d.last();
-      d.release();
-    }
-    Cqe cqe = h.next(CapsuleResponsePdu.class).cqe();
-    assertTrue(cqe.ok(), "status " + cqe);
-    assertEquals(len, all.readableBytes());
-    return all;
+    return h.readData(sqe, cid++, len);
   }
 
   private ByteBuf logPage(RawHost h, int lid, int bytes, long offset, boolean rae) throws InterruptedException {

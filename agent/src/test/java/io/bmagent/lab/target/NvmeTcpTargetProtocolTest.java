@@ -1,6 +1,5 @@
 package io.bmagent.lab.target;
 
-import io.bmagent.card.soft.nvmetcp.C2HDataPdu;
 import io.bmagent.card.soft.nvmetcp.CapsuleCommandPdu;
 import io.bmagent.card.soft.nvmetcp.CapsuleResponsePdu;
 import io.bmagent.card.soft.nvmetcp.Cqe;
@@ -50,38 +49,13 @@ class NvmeTcpTargetProtocolTest {
     target.close();
   }
 
-  private Cqe command(RawHost h, Sqe sqe, int cid, ByteBuf inCapsule) throws InterruptedException {
-    sqe.cid(cid);
-    if (inCapsule != null) {
-      sqe.sgl(Sqe.SGL_INCAPSULE, 0, inCapsule.readableBytes());
-    }
-    h.send(new CapsuleCommandPdu(sqe, inCapsule));
-    return h.next(CapsuleResponsePdu.class).cqe();
-  }
-
-  private ByteBuf readData(RawHost h, Sqe sqe, int cid, int len) throws InterruptedException {
-    h.send(new CapsuleCommandPdu(sqe.cid(cid).sgl(Sqe.SGL_TRANSPORT, 0, len), null));
-    ByteBuf all = Unpooled.buffer(len);
-    for (boolean last = false; !last; ) {
-      C2HDataPdu d = h.next(C2HDataPdu.class);
-      assertEquals(cid, d.cccid());
-      assertEquals(all.writerIndex(), d.datao());
-      all.writeBytes(d.content());
-      last = d.last();
-      d.release();
-    }
-    Cqe cqe = h.next(CapsuleResponsePdu.class).cqe();
-    assertTrue(cqe.ok(), "status " + cqe);
-    return all;
-  }
-
   private int connect(RawHost h, int qid, int cntlid, boolean digests) throws InterruptedException {
     h.send(new IcReqPdu(0, 0, digests, digests, 0));
     IcRespPdu resp = h.next(IcRespPdu.class);
     assertEquals(8192, resp.maxH2cData());
     h.onLoop(() -> h.codec.digests(resp.headerDigest(), resp.dataDigest()));
     ByteBuf data = NvmeCommands.connectData(ByteBufAllocator.DEFAULT, hostId, cntlid, NQN, HOST);
-    Cqe cqe = command(h, NvmeCommands.connect(qid, 32, 5000), 1, data);
+    Cqe cqe = h.command(NvmeCommands.connect(qid, 32, 5000), 1, data);
     assertTrue(cqe.ok(), "connect status " + cqe);
     return (int) (cqe.dw0() & 0xffff);
   }
@@ -90,41 +64,41 @@ class NvmeTcpTargetProtocolTest {
   void linuxStyleBringUpAndIo() throws Exception {
     try (RawHost admin = new RawHost(target.port()); RawHost io = new RawHost(target.port())) {
       int cntlid = connect(admin, 0, 0xFFFF, true);
-      Cqe cap = command(admin, NvmeCommands.propertyGet(Nvme.PROP_CAP, true), 2, null);
+      Cqe cap = admin.command(NvmeCommands.propertyGet(Nvme.PROP_CAP, true), 2, null);
       assertEquals(1023, cap.dw0() & 0xffff);
-      assertTrue(command(admin, NvmeCommands.propertySet(Nvme.PROP_CC, 0x460001, false), 3, null).ok());
-      assertEquals(1, command(admin, NvmeCommands.propertyGet(Nvme.PROP_CSTS, false), 4, null).dw0() & 1);
+      assertTrue(admin.command(NvmeCommands.propertySet(Nvme.PROP_CC, 0x460001, false), 3, null).ok());
+      assertEquals(1, admin.command(NvmeCommands.propertyGet(Nvme.PROP_CSTS, false), 4, null).dw0() & 1);
 
-      ByteBuf id = readData(admin, NvmeCommands.identify(Nvme.CNS_CONTROLLER, 0), 5, 4096);
+      ByteBuf id = admin.readData(NvmeCommands.identify(Nvme.CNS_CONTROLLER, 0), 5, 4096);
       assertEquals(cntlid, id.getUnsignedShortLE(78));
       assertEquals(IdentifyPages.MODEL, id.toString(24, 40, StandardCharsets.US_ASCII).trim());
       assertEquals(NQN, id.toString(768, NQN.length(), StandardCharsets.UTF_8));
       assertEquals((64 + 8192) / 16, id.getIntLE(1792));
       assertNotEquals(0, id.getIntLE(536) & (1 << 21));
       id.release();
-      ByteBuf nsId = readData(admin, NvmeCommands.identify(Nvme.CNS_NAMESPACE, 1), 6, 4096);
+      ByteBuf nsId = admin.readData(NvmeCommands.identify(Nvme.CNS_NAMESPACE, 1), 6, 4096);
       assertEquals(2048, nsId.getLongLE(0));
       assertEquals(9, (nsId.getIntLE(128) >> 16) & 0xff);
       nsId.release();
-      ByteBuf list = readData(admin, NvmeCommands.identify(Nvme.CNS_ACTIVE_NSIDS, 0), 7, 4096);
+      ByteBuf list = admin.readData(NvmeCommands.identify(Nvme.CNS_ACTIVE_NSIDS, 0), 7, 4096);
       assertEquals(1, list.getIntLE(0));
       assertEquals(0, list.getIntLE(4));
       list.release();
-      readData(admin, NvmeCommands.identify(Nvme.CNS_CSI_CONTROLLER, 0), 20, 4096).release();
-      ByteBuf descs = readData(admin, NvmeCommands.identify(Nvme.CNS_NS_DESCRIPTORS, 1), 21, 4096);
+      admin.readData(NvmeCommands.identify(Nvme.CNS_CSI_CONTROLLER, 0), 20, 4096).release();
+      ByteBuf descs = admin.readData(NvmeCommands.identify(Nvme.CNS_NS_DESCRIPTORS, 1), 21, 4096);
       assertEquals(2, descs.getByte(0));
       assertEquals(16, descs.getByte(1));
       byte[] nguid = new byte[16];
       descs.getBytes(4, nguid);
       assertArrayEquals(ns.nguid(), nguid);
       descs.release();
-      Cqe q = command(admin, NvmeCommands.setNumberOfQueues(2), 8, null);
+      Cqe q = admin.command(NvmeCommands.setNumberOfQueues(2), 8, null);
       assertEquals(0x00010001L, q.dw0());
-      assertTrue(command(admin, NvmeCommands.keepAlive(), 9, null).ok());
+      assertTrue(admin.command(NvmeCommands.keepAlive(), 9, null).ok());
 
       assertEquals(cntlid, connect(io, 1, cntlid, false));
       ByteBuf small = Unpooled.buffer(512).writeZero(512).setByte(0, 0x5A);
-      assertTrue(command(io, NvmeCommands.write(1, 3, 1), 10, small).ok());
+      assertTrue(io.command(NvmeCommands.write(1, 3, 1), 10, small).ok());
 
       int big = 20 * 1024;
       io.send(new CapsuleCommandPdu(NvmeCommands.write(1, 100, big / 512).cid(11)
@@ -141,15 +115,15 @@ class NvmeTcpTargetProtocolTest {
       }
       assertTrue(io.next(CapsuleResponsePdu.class).cqe().ok());
 
-      ByteBuf back = readData(io, NvmeCommands.read(1, 100, big / 512), 12, big);
+      ByteBuf back = io.readData(NvmeCommands.read(1, 100, big / 512), 12, big);
       for (int i = 0; i < big; i++) {
         assertEquals((byte) (i % 251), back.getByte(i), "byte " + i);
       }
       back.release();
-      ByteBuf one = readData(io, NvmeCommands.read(1, 3, 1), 13, 512);
+      ByteBuf one = io.readData(NvmeCommands.read(1, 3, 1), 13, 512);
       assertEquals(0x5A, one.getByte(0));
       one.release();
-      Cqe oob = command(io, NvmeCommands.read(1, 2048, 1).sgl(Sqe.SGL_TRANSPORT, 0, 512), 14, null);
+      Cqe oob = io.command(NvmeCommands.read(1, 2048, 1).sgl(Sqe.SGL_TRANSPORT, 0, 512), 14, null);
       assertEquals(Nvme.SC_LBA_OUT_OF_RANGE, oob.sc());
     }
   }
@@ -159,11 +133,11 @@ class NvmeTcpTargetProtocolTest {
     try (RawHost h = new RawHost(target.port())) {
       h.send(new IcReqPdu(0, 0, false, false, 0));
       h.next(IcRespPdu.class);
-      assertEquals(Nvme.SC_COMMAND_SEQUENCE_ERROR, command(h, NvmeCommands.keepAlive(), 1, null).sc());
-      int cntlid = (int) command(h, NvmeCommands.connect(0, 32, 0), 2,
+      assertEquals(Nvme.SC_COMMAND_SEQUENCE_ERROR, h.command(NvmeCommands.keepAlive(), 1, null).sc());
+      int cntlid = (int) h.command(NvmeCommands.connect(0, 32, 0), 2,
           NvmeCommands.connectData(ByteBufAllocator.DEFAULT, hostId, 0xFFFF, NQN, HOST)).dw0();
       assertTrue(cntlid > 0);
-      assertTrue(command(h, NvmeCommands.propertySet(Nvme.PROP_CC, 1, false), 3, null).ok());
+      assertTrue(h.command(NvmeCommands.propertySet(Nvme.PROP_CC, 1, false), 3, null).ok());
       h.send(new CapsuleCommandPdu(NvmeCommands.write(1, 0, 64).cid(4).sgl(Sqe.SGL_TRANSPORT, 0, 32768), null));
       R2tPdu r2t = h.next(R2tPdu.class);
       h.send(new H2CDataPdu(4, r2t.ttag(), 0, false, Unpooled.buffer(16384).writeZero(16384)));
@@ -178,7 +152,7 @@ class NvmeTcpTargetProtocolTest {
   void badDataDigestFailsTheWriteAndKeepsTheConnection() throws Exception {
     try (RawHost admin = new RawHost(target.port())) {
       connect(admin, 0, 0xFFFF, true);
-      assertTrue(command(admin, NvmeCommands.propertySet(Nvme.PROP_CC, 0x460001, false), 2, null).ok());
+      assertTrue(admin.command(NvmeCommands.propertySet(Nvme.PROP_CC, 0x460001, false), 2, null).ok());
       admin.send(new CapsuleCommandPdu(NvmeCommands.write(1, 0, 16).cid(3).sgl(Sqe.SGL_TRANSPORT, 0, 8192), null));
       R2tPdu r2t = admin.next(R2tPdu.class);
       PduCodecConfig cfg = new PduCodecConfig(true, 1 << 20);
@@ -196,7 +170,7 @@ class NvmeTcpTargetProtocolTest {
       assertEquals(Nvme.SCT_GENERIC, failed.sct());
       assertEquals(Nvme.SC_TRANSIENT_TRANSPORT_ERROR, failed.sc());
       assertFalse(failed.dnr(), "a transport error is worth retrying");
-      assertTrue(command(admin, NvmeCommands.keepAlive(), 4, null).ok(), "the connection stays up");
+      assertTrue(admin.command(NvmeCommands.keepAlive(), 4, null).ok(), "the connection stays up");
     }
   }
 
@@ -205,7 +179,7 @@ class NvmeTcpTargetProtocolTest {
     try (RawHost h = new RawHost(target.port())) {
       h.send(new IcReqPdu(0, 0, false, false, 0));
       h.next(IcRespPdu.class);
-      Cqe cqe = command(h, NvmeCommands.connect(0, 32, 0), 1,
+      Cqe cqe = h.command(NvmeCommands.connect(0, 32, 0), 1,
           NvmeCommands.connectData(ByteBufAllocator.DEFAULT, hostId, 0xFFFF, "nqn.nope", HOST));
       assertEquals(Nvme.SCT_COMMAND_SPECIFIC, cqe.sct());
       assertEquals(Nvme.SC_CONNECT_INVALID_PARAMETERS, cqe.sc());
@@ -218,7 +192,7 @@ class NvmeTcpTargetProtocolTest {
     try (RawHost h = new RawHost(target.port())) {
       h.send(new IcReqPdu(0, 0, false, false, 0));
       h.next(IcRespPdu.class);
-      Cqe c = command(h, NvmeCommands.connect(0, 32, 200), 1,
+      Cqe c = h.command(NvmeCommands.connect(0, 32, 200), 1,
           NvmeCommands.connectData(ByteBufAllocator.DEFAULT, hostId, 0xFFFF, NQN, HOST));
       assertTrue(c.ok());
       assertEquals(1, target.subsystem(NQN).controllerCount());

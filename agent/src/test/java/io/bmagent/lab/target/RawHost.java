@@ -1,12 +1,21 @@
 package io.bmagent.lab.target;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bmagent.card.soft.nvmetcp.C2HDataPdu;
+import io.bmagent.card.soft.nvmetcp.CapsuleCommandPdu;
+import io.bmagent.card.soft.nvmetcp.CapsuleResponsePdu;
+import io.bmagent.card.soft.nvmetcp.Cqe;
 import io.bmagent.card.soft.nvmetcp.NvmeTcpPdu;
 import io.bmagent.card.soft.nvmetcp.NvmeTcpPduDecoder;
 import io.bmagent.card.soft.nvmetcp.NvmeTcpPduEncoder;
 import io.bmagent.card.soft.nvmetcp.PduCodecConfig;
+import io.bmagent.card.soft.nvmetcp.Sqe;
 import io.bmagent.card.soft.nvmetcp.Transports;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -64,6 +73,39 @@ final class RawHost implements AutoCloseable {
   /** Runs on the event loop, e.g. to switch digests on before the next PDU is read. */
   void onLoop(Runnable r) throws InterruptedException {
     channel.eventLoop().submit(r).sync();
+  }
+
+  /** Sends {@code sqe} as command {@code cid}, with {@code inCapsule} data if given, and returns its completion. */
+  Cqe command(Sqe sqe, int cid, ByteBuf inCapsule) throws InterruptedException {
+    sqe.cid(cid);
+    if (inCapsule != null) {
+      sqe.sgl(Sqe.SGL_INCAPSULE, 0, inCapsule.readableBytes());
+    }
+    send(new CapsuleCommandPdu(sqe, inCapsule));
+    Cqe cqe = next(CapsuleResponsePdu.class).cqe();
+    assertEquals(cid, cqe.cid());
+    return cqe;
+  }
+
+  /**
+   * Sends {@code sqe} as command {@code cid} reading {@code len} bytes, and returns them gathered from its C2HData
+   * PDUs, each checked to continue where the last ended, after a successful completion.
+   */
+  ByteBuf readData(Sqe sqe, int cid, int len) throws InterruptedException {
+    send(new CapsuleCommandPdu(sqe.cid(cid).sgl(Sqe.SGL_TRANSPORT, 0, len), null));
+    ByteBuf all = Unpooled.buffer(len);
+    for (boolean last = false; !last; ) {
+      C2HDataPdu d = next(C2HDataPdu.class);
+      assertEquals(cid, d.cccid());
+      assertEquals(all.writerIndex(), d.datao());
+      all.writeBytes(d.content());
+      last = d.last();
+      d.release();
+    }
+    Cqe cqe = next(CapsuleResponsePdu.class).cqe();
+    assertTrue(cqe.ok(), "status " + cqe);
+    assertEquals(len, all.readableBytes());
+    return all;
   }
 
   @SuppressWarnings("unchecked")
