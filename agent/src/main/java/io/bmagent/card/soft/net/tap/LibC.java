@@ -9,7 +9,9 @@ import com.sun.jna.Pointer;
  * The few libc calls a TAP device needs, bound by JNA direct mapping, which avoids the reflection of interface
  * mapping on every read and write. Sizes ({@code size_t}, {@code ssize_t}, {@code nfds_t}) are Java longs, as they
  * are on LP64 Linux: a NativeLong return costs JNA an object allocated through JNI and a reflective conversion per
- * call, which showed in the profile of every frame.
+ * call, which showed in the profile of every frame. The per-frame calls take buffer addresses as longs too
+ * ({@link Pointer#nativeValue}), so that JNA passes only primitives, with no JNI call back into the JVM to read a
+ * Pointer's address for each argument.
  */
 final class LibC {
 
@@ -44,11 +46,11 @@ final class LibC {
 
   static native int ioctl(int fd, NativeLong request, NativeLong arg);
 
-  static native long read(int fd, Pointer buf, long count);
+  static native long read(int fd, long buf, long count);
 
-  static native long write(int fd, Pointer buf, long count);
+  static native long write(int fd, long buf, long count);
 
-  static native int poll(Pointer fds, long nfds, int timeout);
+  static native int poll(long fds, long nfds, int timeout);
 
   static native int close(int fd);
 }

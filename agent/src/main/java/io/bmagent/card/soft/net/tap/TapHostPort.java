@@ -3,6 +3,7 @@ package io.bmagent.card.soft.net.tap;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
 import io.bmagent.card.soft.net.BusyIdle;
 import io.bmagent.card.soft.net.FrameSink;
 import io.bmagent.card.soft.net.HostPort;
@@ -194,9 +195,11 @@ public final class TapHostPort implements HostPort {
     private final int fd;
     private final int index;
     private final Memory readBuffer = new Memory(VnetHeader.LENGTH + MAX_FRAME);
+    private final long readAddress = Pointer.nativeValue(readBuffer);
     private final Memory writeBuffer = new Memory(VnetHeader.LENGTH + MAX_FRAME);
     /** struct pollfd for the queue and the served receive queue. */
     private final Memory pollFds = new Memory(16);
+    private final long pollFdsAddress = Pointer.nativeValue(pollFds);
     private final Coalescer coalescer = new Coalescer(MAX_FRAME);
     /** Made once: a method reference capturing this is a new object at every use the JIT does not optimize away. */
     private final Coalescer.Writer writer = this::write;
@@ -260,7 +263,7 @@ public final class TapHostPort implements HostPort {
     }
 
     private void write(Memory buffer, int length) {
-      LibC.write(fd, buffer, length);
+      LibC.write(fd, Pointer.nativeValue(buffer), length);
     }
 
     void stop() {
@@ -313,7 +316,7 @@ public final class TapHostPort implements HostPort {
         idle.reset();
       } else if (busy) {
         idle.idle();
-      } else if (LibC.poll(queue.pollFds, polled, POLL_MILLIS) > 0) {
+      } else if (LibC.poll(queue.pollFdsAddress, polled, POLL_MILLIS) > 0) {
         // revents is the kernel's to write; nothing reads it, serve() reads both anyway.
         serve();
       }
@@ -324,7 +327,7 @@ public final class TapHostPort implements HostPort {
      * answer is usually there already. Returns whether there was anything.
      */
     private boolean serve() {
-      int n = (int) LibC.read(queue.fd, queue.readBuffer, VnetHeader.LENGTH + MAX_FRAME) - VnetHeader.LENGTH;
+      int n = (int) LibC.read(queue.fd, queue.readAddress, VnetHeader.LENGTH + MAX_FRAME) - VnetHeader.LENGTH;
       boolean worked = n > 0;
       if (worked) {
         // The header with the frame in one copy, into the headroom, which the pipeline overwrites only after.

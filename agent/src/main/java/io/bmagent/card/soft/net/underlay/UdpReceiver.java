@@ -45,6 +45,9 @@ final class UdpReceiver implements ReceiveQueue, AutoCloseable {
   private final Memory buffer = new Memory(MAX_DATAGRAM);
   private final Memory from = new Memory(16);
   private final Memory fromLength = new Memory(4);
+  private final long bufferAddress = Pointer.nativeValue(buffer);
+  private final long fromAddress = Pointer.nativeValue(from);
+  private final long fromLengthAddress = Pointer.nativeValue(fromLength);
   private final byte[] packet = new byte[MAX_DATAGRAM];
   private TunnelReceiver receiver;
   private Thread thread;
@@ -137,7 +140,7 @@ final class UdpReceiver implements ReceiveQueue, AutoCloseable {
     int burst = 0;
     while (burst < BURST) {
       // recvfrom leaves the length at 16 for an IPv4 sender, as it was set.
-      int n = (int) recvfrom(fd, buffer, MAX_DATAGRAM, MSG_DONTWAIT, from, fromLength);
+      int n = (int) recvfrom(fd, bufferAddress, MAX_DATAGRAM, MSG_DONTWAIT, fromAddress, fromLengthAddress);
       if (n < 0) {
         break;
       }
@@ -163,7 +166,7 @@ final class UdpReceiver implements ReceiveQueue, AutoCloseable {
       } else if (busy) {
         idle.idle();
       } else {
-        poll(pollFd, 1, POLL_MILLIS);
+        poll(Pointer.nativeValue(pollFd), 1, POLL_MILLIS);
       }
     }
   }
@@ -207,10 +210,13 @@ final class UdpReceiver implements ReceiveQueue, AutoCloseable {
 
   private static native int setsockopt(int fd, int level, int name, Pointer value, int len);
 
-  /** {@code ssize_t} and {@code size_t} as Java longs (LP64): NativeLong would cost an allocation per read. */
-  private static native long recvfrom(int fd, Pointer buf, long len, int flags, Pointer addr, Pointer addrLen);
+  /**
+   * {@code ssize_t} and {@code size_t} as Java longs (LP64): NativeLong would cost an allocation per read; the
+   * addresses as longs, so that JNA passes only primitives.
+   */
+  private static native long recvfrom(int fd, long buf, long len, int flags, long addr, long addrLen);
 
-  private static native int poll(Pointer fds, long nfds, int timeout);
+  private static native int poll(long fds, long nfds, int timeout);
 
   private static native int close(int fd);
 }

@@ -43,6 +43,7 @@ final class UdpSockets implements AutoCloseable {
   private final int[] segmentSize = new int[BUCKETS];
   private final Memory batch = new Memory(MAX_BATCH);
   private final Memory address = new Memory(16);
+  private final long addressValue = Pointer.nativeValue(address);
   private final Memory option = new Memory(4);
   private int heldBucket = -1;
   private int heldDst;
@@ -114,7 +115,7 @@ final class UdpSockets implements AutoCloseable {
   private boolean sendTo(int fd, Pointer data, int len) {
     // Network order on a little-endian machine, as the rest of this class assumes.
     address.setInt(4, Integer.reverseBytes(heldDst));
-    return sendto(fd, data, len, 0, address, 16) == len;
+    return sendto(fd, Pointer.nativeValue(data), len, 0, addressValue, 16) == len;
   }
 
   private boolean segment(int bucket, int fd, int size) {
@@ -174,8 +175,11 @@ final class UdpSockets implements AutoCloseable {
 
   private static native int setsockopt(int fd, int level, int name, Pointer value, int len);
 
-  /** {@code ssize_t} and {@code size_t} as Java longs (LP64): NativeLong would cost an allocation per send. */
-  private static native long sendto(int fd, Pointer buf, long len, int flags, Pointer addr, int addrLen);
+  /**
+   * {@code ssize_t} and {@code size_t} as Java longs (LP64): NativeLong would cost an allocation per send; the
+   * addresses as longs, so that JNA passes only primitives.
+   */
+  private static native long sendto(int fd, long buf, long len, int flags, long addr, int addrLen);
 
   private static native int close(int fd);
 }
