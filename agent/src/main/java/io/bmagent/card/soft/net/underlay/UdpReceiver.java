@@ -104,8 +104,10 @@ final class UdpReceiver implements ReceiveQueue, AutoCloseable {
     if (bind(f, address, 16) != 0) {
       int errno = Native.getLastError();
       close(f);
-      throw new UncheckedIOException(new BindException("bind " + text(localIp) + ":" + port + ": errno " + errno
-          + (errno == 98 ? " (Address already in use)" : "")));
+      String what = "bind " + text(localIp) + ":" + port + ": errno " + errno
+          + (errno == 98 ? " (Address already in use)" : "");
+      // The message stands alone: the operator reads it in the agent's one error line, not a class name.
+      throw new UncheckedIOException(what, new BindException(what));
     }
     return f;
   }
