@@ -17,6 +17,7 @@ final class AdaptivePoll implements SelectStrategy {
   /** Longer than a round trip to a target on the same network, short enough to cost little after a burst ends. */
   static final long WINDOW_NANOS = 50_000;
 
+  private final LoopTasks tasks = new LoopTasks();
   private long lastActive;
 
   @Override
@@ -29,7 +30,7 @@ final class AdaptivePoll implements SelectStrategy {
     while (System.nanoTime() - lastActive < WINDOW_NANOS) {
       Thread.onSpinWait();
       ready = pollNow.get();
-      if (ready > 0) {
+      if (ready > 0 || tasks.pending()) {
         lastActive = System.nanoTime();
         return ready;
       }
