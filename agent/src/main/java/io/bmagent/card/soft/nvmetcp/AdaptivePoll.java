@@ -7,8 +7,8 @@ import io.netty.util.IntSupplier;
  * {@link Polling#ADAPTIVE}: after the loop last found something to do, it goes on polling without blocking for
  * {@link #WINDOW_NANOS} before it lets the loop wait in epoll_wait. Waking a sleeping thread costs tens of
  * microseconds on virtualised cores, as much as a loopback round trip to the target; a completion that lands within
- * the window costs none (the pinned storage benchmark: randread QD1 mean 38 to 27 µs, QD32 p99/p50 13 to 2.6 on a
- * shared machine). The spin does not yield: a thread that yields while it polls hands its core to whatever else is
+ * the window costs none (the pinned storage benchmark against sleep: randread QD32 268k to 355k IOPS on a quiet
+ * machine; beside other work, QD1 mean 38 to 27 µs and QD32 p99/p50 13 to 2.6). The spin does not yield: a thread that yields while it polls hands its core to whatever else is
  * runnable there for a whole time slice, and loses the priority a thread woken from sleep gets, which measured as
  * QD32 reads at a third of the sleeping loop's rate with p99 at 44× p50. A window this short bounds what it takes
  * from a neighbour instead. One per loop.
