@@ -176,10 +176,11 @@ public final class StoragePinnedHarness {
         .add(name + ": p50", "µs", "", values(s, x -> x.latency().getValueAtPercentile(50) / 1000.0), "")
         .add(name + ": p99", "µs", "", values(s, x -> x.latency().getValueAtPercentile(99) / 1000.0), "");
     if (qd == 32) {
-      results.add(name + ": p99 / p50", "×", goals ? "<= 3" : "", values(s, x -> (double) x.latency().getValueAtPercentile(99)
-          / Math.max(1, x.latency().getValueAtPercentile(50))), "");
+      results.add(name + ": p99 / p50", "×", goals ? "<= 3" : "", values(s,
+          x -> (double) x.latency().getValueAtPercentile(99) / Math.max(1, x.latency().getValueAtPercentile(50))), "");
     }
-    System.err.printf(Locale.ROOT, "%s: %.0f IOPS, %.2f µs CPU/IO%n", name, s.get(0).iops(), s.get(0).cpuMicrosPerIo());
+    System.err.printf(Locale.ROOT, "%s: %.0f IOPS, %.2f µs CPU/IO%n", name, s.get(0).iops(),
+        s.get(0).cpuMicrosPerIo());
   }
 
   private static double[] values(List<Sample> samples, java.util.function.ToDoubleFunction<Sample> f) {
