@@ -24,13 +24,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 /**
  * 4 KiB random read and write through the soft card's NVMe/TCP initiator against the lab target on loopback, in this
@@ -140,44 +136,11 @@ public final class StorageBenchmark {
   }
 
   private static List<Sample> run(Case c, ClosedLoopIo.BlockIo io, int warmup, int seconds, int runs) throws Exception {
-    Recorder recorder = new Recorder(3);
-    AtomicLong done = new AtomicLong();
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    CountDownLatch stopped = new CountDownLatch(c.qd());
-    ClosedLoopIo[] loops = new ClosedLoopIo[c.qd()];
-    for (int i = 0; i < c.qd(); i++) {
-      loops[i] = new ClosedLoopIo(io, c.write(), NAMESPACE_BYTES / BLOCK, new SplittableRandom(i + 1), recorder, done,
-          failure, stopped);
-    }
-    for (ClosedLoopIo l : loops) {
-      l.next();
-    }
-    Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
-    com.sun.management.OperatingSystemMXBean os =
-        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     List<Sample> samples = new ArrayList<>();
-    for (int r = 0; r < runs; r++) {
-      recorder.reset();
-      long ops0 = done.get();
-      long cpu0 = os.getProcessCpuTime();
-      long loop0 = initiatorCpuNanos();
-      long t0 = System.nanoTime();
-      Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
-      Histogram h = recorder.getIntervalHistogram();
-      long ops = done.get() - ops0;
-      long wall = System.nanoTime() - t0;
-      long cpu = os.getProcessCpuTime() - cpu0;
-      long loop = initiatorCpuNanos() - loop0;
-      samples.add(new Sample(ops * 1e9 / wall, (double) cpu / wall, (double) loop / wall, h));
-    }
-    for (ClosedLoopIo l : loops) {
-      l.stop = true;
-    }
-    if (!stopped.await(30, TimeUnit.SECONDS)) {
-      throw new IllegalStateException(c.name() + ": I/O did not drain");
-    }
-    if (failure.get() != null) {
-      throw new IllegalStateException(c.name() + " failed", failure.get());
+    for (ClosedLoopRun.Window w : ClosedLoopRun.measure(c.name(), io, c.write(), c.qd(), NAMESPACE_BYTES / BLOCK,
+        warmup, seconds, runs, StorageBenchmark::initiatorCpuNanos)) {
+      samples.add(new Sample(w.iops(), (double) w.processCpuNanos() / w.wallNanos(),
+          (double) w.counterNanos() / w.wallNanos(), w.latency()));
     }
     return samples;
   }

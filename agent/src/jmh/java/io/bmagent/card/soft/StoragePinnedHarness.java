@@ -9,20 +9,15 @@ import io.netty.buffer.PooledByteBufAllocator;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 /**
  * The initiator against the lab target in two processes, each on its own core: this process (the bench profile
@@ -71,7 +66,7 @@ public final class StoragePinnedHarness {
               if (!name.contains(only)) {
                 continue;
               }
-              List<Sample> s = run(c, write, qd, warmup, seconds, runs);
+              List<Sample> s = run(c, name, write, qd, warmup, seconds, runs);
               figures(results, name, polling, qd, write, s);
               System.err.println("done: " + name);
             }
@@ -123,40 +118,12 @@ public final class StoragePinnedHarness {
     throw new IllegalStateException("the lab target exited before serving");
   }
 
-  private static List<Sample> run(NvmeTcpController c, boolean write, int qd, int warmup, int seconds, int runs)
-      throws Exception {
-    Recorder recorder = new Recorder(3);
-    AtomicLong done = new AtomicLong();
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    CountDownLatch stopped = new CountDownLatch(qd);
-    List<ClosedLoopIo> loops = new ArrayList<>();
-    for (int i = 0; i < qd; i++) {
-      ClosedLoopIo.BlockIo io = (w, lba, buf) -> w ? c.write(1, lba, 1, buf) : c.read(1, lba, 1, buf);
-      loops.add(new ClosedLoopIo(io, write, BLOCKS, new SplittableRandom(i + 1), recorder, done, failure, stopped));
-    }
-    loops.forEach(ClosedLoopIo::next);
-    Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
-    com.sun.management.OperatingSystemMXBean os =
-        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+  private static List<Sample> run(NvmeTcpController c, String name, boolean write, int qd, int warmup, int seconds,
+      int runs) throws Exception {
+    ClosedLoopIo.BlockIo io = (w, lba, buf) -> w ? c.write(1, lba, 1, buf) : c.read(1, lba, 1, buf);
     List<Sample> samples = new ArrayList<>();
-    for (int r = 0; r < runs; r++) {
-      recorder.reset();
-      long ops0 = done.get();
-      long cpu0 = os.getProcessCpuTime();
-      long t0 = System.nanoTime();
-      Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
-      Histogram h = recorder.getIntervalHistogram();
-      long ops = done.get() - ops0;
-      long wall = System.nanoTime() - t0;
-      long cpu = os.getProcessCpuTime() - cpu0;
-      samples.add(new Sample(ops * 1e9 / wall, cpu / 1000.0 / Math.max(1, ops), h));
-    }
-    loops.forEach(l -> l.stop = true);
-    if (!stopped.await(30, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("I/O did not drain");
-    }
-    if (failure.get() != null) {
-      throw new IllegalStateException("I/O failed", failure.get());
+    for (ClosedLoopRun.Window w : ClosedLoopRun.measure(name, io, write, qd, BLOCKS, warmup, seconds, runs, () -> 0)) {
+      samples.add(new Sample(w.iops(), w.processCpuNanos() / 1000.0 / Math.max(1, w.ios()), w.latency()));
     }
     return samples;
   }
