@@ -10,12 +10,7 @@ import io.bmagent.lab.target.NvmeTcpTarget;
 import io.bmagent.lab.target.TargetOptions;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -24,6 +19,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import org.HdrHistogram.Histogram;
@@ -33,6 +30,7 @@ import org.HdrHistogram.Histogram;
  * process, on a memory namespace so no disk is measured. Each case runs a closed loop of {@code qd} outstanding I/Os
  * through either the raw controller or the {@link HostBlockDevice} in front of it (freeze gate, QoS gate, stats: what
  * the host sees), warms up, then samples several runs back to back and prints the median and the range as markdown.
+ * The controller runs as the card runs it, on its own event loop waiting as the default {@code storage-poll} says.
  *
  * <p>CPU is process CPU time over the run ({@code com.sun.management.OperatingSystemMXBean}), which includes the
  * target, the load generator, GC and JIT; the initiator column counts only the initiator's event-loop thread, where
@@ -47,7 +45,6 @@ public final class StorageBenchmark {
   static final String HOST_NQN = "nqn.2014-08.org.nvmexpress:uuid:bench";
   static final int BLOCK = 4096;
   static final long NAMESPACE_BYTES = 256L << 20;
-  static final String INITIATOR_THREAD = "bench-initiator";
 
   private record Case(String path, boolean write, int qd) {
     String name() {
@@ -76,17 +73,17 @@ public final class StorageBenchmark {
     NvmeTcpTarget target = new NvmeTcpTarget(new TargetOptions().port(0));
     int nsid = target.addSubsystem(NQN).addMemoryNamespace(NAMESPACE_BYTES, BLOCK).nsid();
     int port = target.start();
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(INITIATOR_THREAD, true),
-        Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    // As the card builds it: on its own event loop, waiting as the default storage-poll says.
     NvmeTcpController controller = new NvmeTcpController(
-        new NvmeTcpControllerConfig("127.0.0.1", port, NQN, HOST_NQN).ioQueues(2).queueDepth(128), group);
+        new NvmeTcpControllerConfig("127.0.0.1", port, NQN, HOST_NQN).ioQueues(2).queueDepth(128));
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     StringBuilder out = new StringBuilder();
     Results results = new Results("storage");
     try {
       controller.connect().get(10, TimeUnit.SECONDS);
       fill(controller, nsid);
       HostBlockDevice device = new HostBlockDevice("bench", DeviceType.NVME,
-          new NvmeNamespaceBackend(controller, nsid), group.next());
+          new NvmeNamespaceBackend(controller, nsid), scheduler);
       ClosedLoopIo.BlockIo raw = (write, lba, buf) -> write ? controller.write(nsid, lba, 1, buf)
           : controller.read(nsid, lba, 1, buf);
       ClosedLoopIo.BlockIo host = (write, lba, buf) -> write ? device.write(lba, 1, buf) : device.read(lba, 1, buf);
@@ -107,7 +104,7 @@ public final class StorageBenchmark {
       }
     } finally {
       controller.close();
-      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+      scheduler.shutdownNow();
       target.close();
     }
     results.write();
@@ -149,7 +146,7 @@ public final class StorageBenchmark {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long sum = 0;
     for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
-      if (t != null && t.getThreadName().startsWith(INITIATOR_THREAD)) {
+      if (t != null && t.getThreadName().startsWith(NvmeTcpController.INITIATOR_THREADS)) {
         sum += Math.max(0, threads.getThreadCpuTime(t.getThreadId()));
       }
     }

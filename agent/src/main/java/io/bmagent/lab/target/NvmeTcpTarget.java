@@ -42,7 +42,7 @@ public final class NvmeTcpTarget implements AutoCloseable {
   public NvmeTcpTarget(TargetOptions options) {
     this.options = options;
     this.port = options.port;
-    this.group = Transports.newGroup(options.threads, options.polling);
+    this.group = Transports.newGroup("nvme-target", options.threads, options.polling);
   }
 
   /** A subsystem added while the target runs is powered on at once: its SMART log counts from here. */

@@ -40,9 +40,12 @@ public final class NvmeTcpController implements AutoCloseable {
 
   private final boolean ownsGroup;
 
+  /** The name its own event loops' threads start with. */
+  public static final String INITIATOR_THREADS = "nvme-initiator";
+
   /** A controller with its own event loops ({@code config.threads} of them). */
   public NvmeTcpController(NvmeTcpControllerConfig config) {
-    this(config, Transports.newGroup(config.threads, config.polling), true);
+    this(config, Transports.newGroup(INITIATOR_THREADS, config.threads, config.polling), true);
   }
 
   /** A controller on a shared group, which {@link #close()} leaves running. */

@@ -14,6 +14,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.nio.channels.spi.SelectorProvider;
 
 /** Native epoll where the platform offers it, NIO otherwise; one choice for groups and channels. */
@@ -22,11 +23,13 @@ public final class Transports {
   }
 
   public static EventLoopGroup newGroup(int threads) {
-    return newGroup(threads, Polling.SLEEP);
+    return newGroup("nvme-tcp", threads, Polling.SLEEP);
   }
 
-  public static EventLoopGroup newGroup(int threads, Polling polling) {
-    return new MultiThreadIoEventLoopGroup(threads, handler(polling));
+  /** A group whose threads are named {@code name-N-M}, told apart in a thread dump or top; else as Netty names none. */
+  public static EventLoopGroup newGroup(String name, int threads, Polling polling) {
+    return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, false, Thread.MAX_PRIORITY),
+        handler(polling));
   }
 
   private static IoHandlerFactory handler(Polling polling) {
