@@ -59,7 +59,7 @@ final class RelatedIcmp {
       return null;
     }
     FlowVerdict v = c.verdict();
-    Route r = v.version() == s.version() ? v.route() : SoftPipeline.classify(s, key, c.openedInbound()).route();
+    Route r = v.version() == s.version() ? v.route() : FlowAdmission.classify(s, key, c.openedInbound()).route();
     if (r == null) {
       counters.drop(DropReason.NO_ROUTE);
       return null;

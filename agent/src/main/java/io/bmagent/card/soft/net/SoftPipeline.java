@@ -3,7 +3,6 @@ package io.bmagent.card.soft.net;
 import io.bmagent.card.InstanceMetadata;
 import io.bmagent.card.PortConfig;
 import io.bmagent.card.soft.net.conntrack.ConnTrack;
-import io.bmagent.card.soft.net.conntrack.Connection;
 import io.bmagent.card.soft.net.conntrack.FlowKey;
 import io.bmagent.card.soft.net.conntrack.Fragments;
 import io.bmagent.card.soft.net.metadata.MetadataCounters;
@@ -52,6 +51,7 @@ public final class SoftPipeline {
   private final Fragments fragments;
   private final TooBig tooBig;
   private final TcpEndpoint metadata;
+  private final FlowAdmission admission;
   /** Whether the frame from the host being processed may wait for others of its flow; the host thread's alone. */
   private boolean held;
   /** Whether a frame from the underlay may wait in the host port for others of its flow; the underlay thread's. */
@@ -69,6 +69,7 @@ public final class SoftPipeline {
     this.tooBig = new TooBig(underlay.mtu(), counters, host);
     this.responder = new LocalResponder(counters, host, tooBig::hostMtu);
     this.related = new RelatedIcmp(conntrack, counters);
+    this.admission = new FlowAdmission(conntrack, counters);
     FrameSink counted = (f, o, l) -> {
       counters.toHost(l);
       host.send(f, o, l);
@@ -178,7 +179,7 @@ public final class SoftPipeline {
     int localPort = (int) (ports >>> 16) & 0xffff;
     int remotePort = (int) ports & 0xffff;
     int flags = proto == Ipv4.PROTO_TCP ? Tcp.flags(b, l4) : 0;
-    FlowVerdict v = admit(s, FlowKey.of(cfg.vni(), proto, src, dst, localPort, remotePort), false, 0, flags);
+    FlowVerdict v = admission.admit(s, FlowKey.of(cfg.vni(), proto, src, dst, localPort, remotePort), false, 0, flags);
     if (v == null) {
       return;
     }
@@ -340,7 +341,7 @@ public final class SoftPipeline {
     int flags = proto == Ipv4.PROTO_TCP ? Tcp.flags(b, l4) : 0;
     FlowKey key = FlowKey.of(cfg.vni(), proto, privateIp, Ipv4.src(b, ip), (int) (ports >>> 16) & 0xffff,
         (int) ports & 0xffff);
-    FlowVerdict v = admit(s, key, true, source, flags);
+    FlowVerdict v = admission.admit(s, key, true, source, flags);
     if (v == null) {
       return;
     }
@@ -367,72 +368,6 @@ public final class SoftPipeline {
     } else {
       host.send(b, out, Ethernet.HEADER + total);
     }
-  }
-
-  /**
-   * The stateful step: finds the flow's connection, re-validating its cached verdict when the tables changed, or
-   * opens one if the security groups allow it; then applies the ACL of the packet's direction. Returns the
-   * verdict, or null after counting a drop.
-   */
-  private FlowVerdict admit(PolicySnapshot s, FlowKey key, boolean inbound, int underlaySource, int tcpFlags) {
-    if (key.protocol() == Ipv4.PROTO_TCP && !Tcp.validFlags(tcpFlags)) {
-      counters.drop(DropReason.CONNTRACK_INVALID);
-      return null;
-    }
-    Connection c = conntrack.lookup(key);
-    FlowVerdict v;
-    if (c == null) {
-      if (key.protocol() == Ipv4.PROTO_TCP && (tcpFlags & (Tcp.SYN | Tcp.ACK | Tcp.RST)) != Tcp.SYN) {
-        counters.drop(DropReason.CONNTRACK_INVALID);
-        return null;
-      }
-      v = classify(s, key, inbound);
-    } else {
-      v = c.verdict();
-      if (v.version() != s.version()) {
-        v = classify(s, key, c.openedInbound());
-        if (v.securityGroup() == null) {
-          conntrack.remove(c);
-          counters.drop(DropReason.SECURITY_GROUP);
-          return null;
-        }
-        c.verdict(v);
-      }
-    }
-    // The peer's route back is where the packet must have come from: a peer cannot speak for another's address.
-    if (inbound && (v.route() == null || v.route().underlay() != underlaySource)) {
-      counters.drop(DropReason.OVERLAY_SPOOFED);
-      return null;
-    }
-    // The ACL is stateless: it decides every packet, before the security groups (PolicyTable's order).
-    CompiledRule acl = inbound ? v.aclIngress() : v.aclEgress();
-    if (acl != null) {
-      acl.hit();
-    }
-    if (acl == null || !acl.allows()) {
-      counters.drop(DropReason.ACL);
-      return null;
-    }
-    if (c == null) {
-      if (v.securityGroup() == null) {
-        counters.drop(DropReason.SECURITY_GROUP);
-        return null;
-      }
-      c = conntrack.open(key, inbound, v);
-      if (c == null) {
-        counters.drop(DropReason.CONNTRACK_FULL);
-        return null;
-      }
-    }
-    v.securityGroup().hit();
-    conntrack.track(c, inbound, tcpFlags);
-    return v;
-  }
-
-  static FlowVerdict classify(PolicySnapshot s, FlowKey key, boolean openedInbound) {
-    boolean ported = key.protocol() == Ipv4.PROTO_TCP || key.protocol() == Ipv4.PROTO_UDP;
-    return s.classify(key.protocol(), key.remoteIp(), ported ? key.localPort() : -1,
-        ported ? key.remotePort() : -1, openedInbound);
   }
 
   /**
