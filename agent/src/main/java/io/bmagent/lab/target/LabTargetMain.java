@@ -36,7 +36,7 @@ public final class LabTargetMain implements Callable<Integer> {
   Path dataDir;
 
   @Option(names = "--threads", description = "event loops serving the connections (default: ${DEFAULT-VALUE})")
-  int threads = 2;
+  int threads = TargetOptions.DEFAULT_THREADS;
 
   @Option(names = "--poll", description = "sleep (in epoll_wait), adaptive (poll a short while after the last event, "
       + "then sleep) or busy (never sleep, a core per loop); default: ${DEFAULT-VALUE}",

@@ -5,8 +5,10 @@ import java.nio.file.Path;
 
 /** Tunables of the lab target; the defaults suit a Linux host and the soft card's initiator. */
 public final class TargetOptions {
+  static final int DEFAULT_THREADS = 2;
+
   int port;
-  int threads = 2;
+  int threads = DEFAULT_THREADS;
   Polling polling = Polling.SLEEP;
   int maxH2cData = 128 * 1024;
   int inCapsuleDataSize = 8192;
