@@ -83,6 +83,7 @@ final class FlowAdmission {
     return v;
   }
 
+  /** What the tables say of the flow, for a connection opened in the direction {@code openedInbound} says. */
   static FlowVerdict classify(PolicySnapshot s, FlowKey key, boolean openedInbound) {
     boolean ported = key.protocol() == Ipv4.PROTO_TCP || key.protocol() == Ipv4.PROTO_UDP;
     return s.classify(key.protocol(), key.remoteIp(), ported ? key.localPort() : -1,

@@ -33,7 +33,7 @@ import java.util.function.Supplier;
  * underlay that it would have to fragment ({@link TooBig}).
  *
  * <p>Frames are rewritten in place. The first packet of a flow walks the rules and caches the verdict with its
- * connection; later packets cost a hash lookup and a version compare, until a table change moves the version and
+ * connection ({@link FlowAdmission}); later packets cost a hash lookup and a version compare, until a table change moves the version and
  * the next packet re-validates the flow, cutting it if the security groups no longer allow it.
  */
 public final class SoftPipeline {
