@@ -73,7 +73,6 @@ public final class StorageBenchmark {
     NvmeTcpTarget target = new NvmeTcpTarget(new TargetOptions().port(0));
     int nsid = target.addSubsystem(NQN).addMemoryNamespace(NAMESPACE_BYTES, BLOCK).nsid();
     int port = target.start();
-    // As the card builds it: on its own event loop, waiting as the default storage-poll says.
     NvmeTcpController controller = new NvmeTcpController(
         new NvmeTcpControllerConfig("127.0.0.1", port, NQN, HOST_NQN).ioQueues(2).queueDepth(128));
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
