@@ -12,6 +12,7 @@ import io.bmagent.card.soft.nvmetcp.NvmeTcpPduDecoder;
 import io.bmagent.card.soft.nvmetcp.NvmeTcpPduEncoder;
 import io.bmagent.card.soft.nvmetcp.PduCodecConfig;
 import io.bmagent.card.soft.nvmetcp.Sqe;
+import io.bmagent.card.soft.nvmetcp.Polling;
 import io.bmagent.card.soft.nvmetcp.Transports;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -35,7 +36,7 @@ final class RawHost implements AutoCloseable {
   private final EventLoopGroup group;
 
   RawHost(int port) throws InterruptedException {
-    group = Transports.newGroup(1);
+    group = Transports.newGroup("raw-host", 1, Polling.SLEEP);
     channel = new Bootstrap().group(group).channel(Transports.socketChannel())
         .handler(new ChannelInitializer<Channel>() {
           @Override

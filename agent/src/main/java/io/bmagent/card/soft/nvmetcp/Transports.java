@@ -22,11 +22,10 @@ public final class Transports {
   private Transports() {
   }
 
-  public static EventLoopGroup newGroup(int threads) {
-    return newGroup("nvme-tcp", threads, Polling.SLEEP);
-  }
-
-  /** A group whose threads are named {@code name-N-M}, told apart in a thread dump or top; else as Netty names none. */
+  /**
+   * {@code threads} loops waiting as {@code polling} says, their threads named {@code name-N-M} so that a thread dump
+   * or {@code top -H} tells them apart.
+   */
   public static EventLoopGroup newGroup(String name, int threads, Polling polling) {
     return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, false, Thread.MAX_PRIORITY),
         handler(polling));

@@ -24,7 +24,7 @@ import java.util.function.UnaryOperator;
  * Host bytes pass unchanged.
  */
 final class PduProxy implements AutoCloseable {
-  private final EventLoopGroup group = Transports.newGroup(1);
+  private final EventLoopGroup group = Transports.newGroup("pdu-proxy", 1, Polling.SLEEP);
   private final AtomicReference<UnaryOperator<ByteBuf>> armed = new AtomicReference<>();
   private final AtomicInteger connections = new AtomicInteger();
   private final Channel server;
