@@ -21,14 +21,14 @@ import java.util.concurrent.TimeUnit;
  * JNA calls (direct mapping) on native buffers owned by the port: one native call and one copy per frame each way, no
  * allocation. The device offers the host checksum and TCP segmentation offload ({@link VnetHeader}), so that a bulk
  * sender hands over 64 KiB per read, which the card cuts into segments itself, rather than a read per segment. With
- * {@link NetPoll#BUSY} the reader never sleeps in {@code poll}: it spins on non-blocking reads ({@link BusyIdle}), so a
- * frame is read as soon as the host writes it instead of after the reader's wake-up. The reader also serves the
- * underlay's socket ({@link ReceiveQueue}): it waits for both in one {@code poll} (or spins on both) and, after each
- * frame from the host, takes what the underlay has queued, so one thread carries both directions and a reply is
- * handled without a wake-up. With more than one queue ({@code IFF_MULTI_QUEUE}, one per card core) each queue has
- * its reader, its write buffer and its own lane of the underlay: the kernel sends each of the host's flows through
- * the queue its frames for the host were last written to (tun's automatic steering), so a flow stays on one thread
- * both ways and the flows share the cores.
+ * {@link NetPoll#BUSY} the reader spins on non-blocking reads ({@link BusyIdle}) instead of sleeping in {@code poll},
+ * so a frame is read as soon as the host writes it instead of after the reader's wake-up, until its queue has carried
+ * nothing for {@link NetPoll#PARK_NANOS}. The reader also serves the underlay's socket ({@link ReceiveQueue}): it waits
+ * for both in one {@code poll} (or spins on both) and, after each frame from the host, takes what the underlay has
+ * queued, so one thread carries both directions and a reply is handled without a wake-up. With more than one queue
+ * ({@code IFF_MULTI_QUEUE}, one per card core) each queue has its reader, its write buffer and its own lane of the
+ * underlay: the kernel sends each of the host's flows through the queue its frames for the host were last written to
+ * (tun's automatic steering), so a flow stays on one thread both ways and the flows share the cores.
  */
 public final class TapHostPort implements HostPort {
 
@@ -307,18 +307,19 @@ public final class TapHostPort implements HostPort {
 
     /**
      * Serves the queue and what it serves; only when both were empty does it wait (poll, or spin with
-     * {@link NetPoll#BUSY}), so a busy port costs one native call per frame. What woke the poll is served before
-     * returning: in this compiled method rather than after a trip through the caller's loop, which cost a sleeping
-     * port's ping some 30 microseconds of cold interpreter and native-call paths.
+     * {@link NetPoll#BUSY} until the queue has been silent for {@link NetPoll#PARK_NANOS}), so a busy port costs one
+     * native call per frame. What woke the poll is served before returning: in this compiled method rather than after
+     * a trip through the caller's loop, which cost a sleeping port's ping some 30 microseconds of cold interpreter and
+     * native-call paths.
      */
     void pass() {
       if (serve()) {
         idle.reset();
-      } else if (busy) {
+      } else if (busy && !idle.idleFor(NetPoll.PARK_NANOS)) {
         idle.idle();
-      } else if (LibC.poll(queue.pollFdsAddress, polled, POLL_MILLIS) > 0) {
+      } else if (LibC.poll(queue.pollFdsAddress, polled, POLL_MILLIS) > 0 && serve()) {
         // revents is the kernel's to write; nothing reads it, serve() reads both anyway.
-        serve();
+        idle.reset();
       }
     }
 

@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
  * The underlay's receiving side: the VXLAN socket, read with non-blocking {@code recvfrom} in bursts
  * ({@link #drain}), by the host port's thread beside its TAP ({@link ReceiveQueue}) or by a thread of its own: asleep
  * in {@code poll} while the socket is empty ({@link NetPoll#SLEEP}) or spinning ({@link NetPoll#BUSY},
- * {@link BusyIdle}). The end of a burst (the socket empty, or {@link #BURST} datagrams read) flushes what the burst
- * left waiting. One copy, from the native buffer to the pipeline's array; no allocation per packet.
+ * {@link BusyIdle}) until it has been empty for {@link NetPoll#PARK_NANOS}. The end of a burst (the socket empty, or
+ * {@link #BURST} datagrams read) flushes what the burst left waiting. One copy, from the native buffer to the
+ * pipeline's array; no allocation per packet.
  */
 final class UdpReceiver implements ReceiveQueue, AutoCloseable {
 
@@ -165,10 +166,10 @@ final class UdpReceiver implements ReceiveQueue, AutoCloseable {
     while (!closed) {
       if (drain()) {
         idle.reset();
-      } else if (busy) {
+      } else if (busy && !idle.idleFor(NetPoll.PARK_NANOS)) {
         idle.idle();
-      } else {
-        poll(Pointer.nativeValue(pollFd), 1, POLL_MILLIS);
+      } else if (poll(Pointer.nativeValue(pollFd), 1, POLL_MILLIS) > 0 && drain()) {
+        idle.reset();
       }
     }
   }
