@@ -72,8 +72,8 @@ public final class VxlanPeerHarness {
           }
           kernelMode.ping(ping(kernel.a, KernelPair.IP_B));
           measure(os, soft, modes.get(NetPoll.SLEEP));
-          // The busy card spins a core whether traffic flows or not: it exists only while it is measured, so that it
-          // does not slow the other figures.
+          // The busy card spins a core per queue while traffic flows and for NetPoll.PARK_NANOS after: it exists only
+          // while it is measured, so that it does not slow the other figures.
           try (KernelPeer busy = new KernelPeer(NetPoll.BUSY, 1500, 1500, 1_000_000)) {
             Process busyServer = busy.peer.start("iperf3", "-s", "-B", KernelPeer.PEER_IP);
             try {
@@ -123,7 +123,7 @@ public final class VxlanPeerHarness {
     for (NetPoll poll : NetPoll.values()) {
       Mode m = modes.get(poll);
       String label = poll == NetPoll.SLEEP ? "soft card" : "soft card busy-poll";
-      String spin = poll == NetPoll.SLEEP ? "" : ", a thread per TAP queue spinning throughout";
+      String spin = poll == NetPoll.SLEEP ? "" : ", a thread per TAP queue spinning while its queue carries traffic";
       results.add("agent CPU per Gbit/s, 1 stream, " + label, "cores", "", m.cpuPerGbps,
               "this JVM's CPU time over wall time" + spin)
           .add("ping p50, " + label, "ms", "", m.p50, PINGS + " echoes 10 ms apart")
