@@ -83,28 +83,14 @@ class DhcpClientsTest {
     Netns.Result r = host.exec("busybox", "udhcpc", "-i", tap.name(), "-f", "-q", "-n", "-t", "5", "-T", "2",
         "-O", "mtu", "-s", script.toString());
     assertEquals(0, r.status(), r.output());
-    Map<String, String> lease = parse(Files.readString(out));
-    assertEquals("10.77.0.10", lease.get("ip"));
-    assertEquals("255.255.255.0", lease.get("mask"));
-    assertEquals("10.77.0.1", lease.get("router"));
-    assertEquals("10.77.0.2", lease.get("dns"));
-    assertEquals("1450", lease.get("mtu"));
-    assertEquals("86400", lease.get("lease"));
-    assertEquals("10.77.0.1", lease.get("server"));
+    assertTheCardsLease(parse(Files.readString(out)));
   }
 
   @Test
   void iscDhclient() throws Exception {
     assumeTrue(Netns.run("dhclient", "--version").status() == 0,
         "skipped: needs ISC dhclient (apt-get install isc-dhcp-client)");
-    Map<String, String> lease = dhclient(tap.name(), null);
-    assertEquals("10.77.0.10", lease.get("ip"));
-    assertEquals("255.255.255.0", lease.get("mask"));
-    assertEquals("10.77.0.1", lease.get("router"));
-    assertEquals("10.77.0.2", lease.get("dns"));
-    assertEquals("1450", lease.get("mtu"));
-    assertEquals("86400", lease.get("lease"));
-    assertEquals("10.77.0.1", lease.get("server"));
+    assertTheCardsLease(dhclient(tap.name(), null));
   }
 
   @Test
@@ -220,6 +206,17 @@ class DhcpClientsTest {
       p.waitFor(10, TimeUnit.SECONDS);
     }
     return parse(Files.readString(out));
+  }
+
+  /** The port's configuration, as the client wrote it down. */
+  private static void assertTheCardsLease(Map<String, String> lease) {
+    assertEquals("10.77.0.10", lease.get("ip"));
+    assertEquals("255.255.255.0", lease.get("mask"));
+    assertEquals("10.77.0.1", lease.get("router"));
+    assertEquals("10.77.0.2", lease.get("dns"));
+    assertEquals("1450", lease.get("mtu"));
+    assertEquals("86400", lease.get("lease"));
+    assertEquals("10.77.0.1", lease.get("server"));
   }
 
   private Path script(String name, String body) throws Exception {
