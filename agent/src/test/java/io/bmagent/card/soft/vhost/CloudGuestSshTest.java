@@ -119,9 +119,11 @@ class CloudGuestSshTest {
     assertEquals(HOSTNAME, user.awaitLogin(oldKey, "hostname", BOOT_SECONDS, card),
         "the user's key from the metadata service lets them in, and the hostname is the card's");
     long loggedIn = System.nanoTime();
-    String bootId = user.run(oldKey, "cat /proc/sys/kernel/random/boot_id").output();
-    assertTrue(user.run(oldKey, "ip -4 -o addr show").output().contains(GUEST_IP + "/24"),
-        "the guest's address is the one the card's DHCP leased");
+    user.awaitBooted(oldKey, BOOT_SECONDS, card);
+    String bootId = user.must(oldKey, "cat /proc/sys/kernel/random/boot_id");
+    String addresses = user.must(oldKey, "ip -4 -o addr show");
+    assertTrue(addresses.contains(GUEST_IP + "/24"), "the guest's address is the one the card's DHCP leased: "
+        + addresses);
     String console = agent.instances.getConsoleOutput(GetConsoleOutputRequest.newBuilder()
         .setInstanceId("i-cloud-guest").build()).getOutput().toStringUtf8();
     assertTrue(console.contains("] Linux version ") && console.contains("cloud-init"),
@@ -137,7 +139,7 @@ class CloudGuestSshTest {
     agent.network.putSecurityGroup(PutSecurityGroupRequest.newBuilder().setSecurityGroup(group(true)).build());
     AgentFixture.awaitTrue(() -> card.network().rules().stream().anyMatch(r -> r.ports().from() == 22),
         "the group with TCP 22 back on the card");
-    assertEquals(HOSTNAME, user.run(oldKey, "hostname").output(), "the rule back lets the user in again");
+    assertEquals(HOSTNAME, user.must(oldKey, "hostname"), "the rule back lets the user in again");
 
     // The key replaced through the API is the only one after a reboot.
     Instance current = agent.instances.getInstance(GetInstanceRequest.getDefaultInstance());
@@ -146,7 +148,8 @@ class CloudGuestSshTest {
         .build());
     agent.instances.rebootInstance(RebootInstanceRequest.newBuilder().setRequestId("reboot-new-key").build());
     assertEquals(HOSTNAME, user.awaitLogin(newKey, "hostname", BOOT_SECONDS, card), "the new key lets the user in");
-    assertNotEquals(bootId, user.run(newKey, "cat /proc/sys/kernel/random/boot_id").output(), "the host rebooted");
+    user.awaitBooted(newKey, BOOT_SECONDS, card);
+    assertNotEquals(bootId, user.must(newKey, "cat /proc/sys/kernel/random/boot_id"), "the host rebooted");
     SshClient.Result old = user.run(oldKey, "hostname");
     assertNotEquals(0, old.status(), "the old key no longer works");
     assertTrue(old.error().contains("Permission denied"), "the host refuses the old key: " + old.error());

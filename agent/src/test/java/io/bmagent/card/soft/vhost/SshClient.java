@@ -58,6 +58,15 @@ final class SshClient {
     return new Result(p.exitValue(), out.strip(), err.join().strip());
   }
 
+  /** The output of {@code command}, which must succeed. */
+  String must(Path key, String command) throws IOException, InterruptedException {
+    Result r = run(key, command);
+    if (r.status() != 0) {
+      throw new AssertionError("ssh " + command + ": status " + r.status() + ", " + r.error());
+    }
+    return r.output();
+  }
+
   /**
    * The output of {@code command} once a login with {@code key} succeeds, trying every 2 s while the host boots;
    * fails after {@code seconds} with the last refusal and the host's console.
@@ -70,11 +79,21 @@ final class SshClient {
         return r.output();
       }
       if (System.nanoTime() > deadline) {
-        String console = card.qemuHost().map(q -> new String(q.consoleOutput(64 << 10).output(), StandardCharsets.UTF_8)).orElse("(no QEMU host)");
+        String console = card.qemuHost()
+            .map(q -> new String(q.consoleOutput(64 << 10).output(), StandardCharsets.UTF_8)).orElse("(no QEMU host)");
         throw new AssertionError("no login in " + seconds + " s, last: " + r.error() + "\nconsole:\n" + console);
       }
       Thread.sleep(2000);
     }
+  }
+
+  /**
+   * Waits, logged in with {@code key}, until the host has finished booting (systemd running, or degraded), so that the
+   * commands after it meet a host no longer busy with its boot: sshd lets the user in while cloud-init's last stages
+   * still run, and under TCG a command sent right after the first login once failed.
+   */
+  void awaitBooted(Path key, int seconds, SoftCard card) throws IOException, InterruptedException {
+    awaitLogin(key, "systemctl is-system-running --wait || true", seconds, card);
   }
 
   private static String read(InputStream in) {
