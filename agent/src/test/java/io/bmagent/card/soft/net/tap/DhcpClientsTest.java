@@ -14,7 +14,6 @@ import io.bmagent.net.Ipv4Address;
 import io.bmagent.net.Ipv4Prefix;
 import io.bmagent.net.MacAddress;
 import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -141,13 +140,9 @@ class DhcpClientsTest {
         + "\noption subnet 255.255.255.0\noption router 10.77.0.50\noption lease 600\n");
     Process server = other.start("busybox", "udhcpd", "-f", conf.toString());
     opened.add(server::destroy);
-    Process capture = host.start("timeout", "40", "tcpdump", "-i", tap.name(), "-n", "-l", "-v", "udp port 67");
-    opened.add(capture::destroy);
-    BufferedReader captured = new BufferedReader(new InputStreamReader(capture.getInputStream(),
-        StandardCharsets.UTF_8));
-    for (String line = captured.readLine(); line != null && !line.contains("listening on"); line = captured.readLine()) {
-      // tcpdump's banner
-    }
+    Netns.Capture capture = host.capture(40, "-i", tap.name(), "-n", "-l", "-v", "udp port 67");
+    opened.add(capture.process()::destroy);
+    BufferedReader captured = capture.lines();
     Path clientConf = dir.resolve("dhclient.conf");
     Files.writeString(clientConf, "reject 10.77.0.1;\n");
     long before = card.counters().drops(DropReason.DHCP);
@@ -157,7 +152,7 @@ class DhcpClientsTest {
     int host = Integer.parseInt(ip.substring(ip.lastIndexOf('.') + 1));
     assertTrue(ip.startsWith("10.77.0.") && host >= 100 && host <= 110, "an address of the other server's pool: " + ip);
     // A signal alone (Process.destroy would close the stream): tcpdump writes out what it holds and ends the stream.
-    capture.toHandle().destroy();
+    capture.process().toHandle().destroy();
     List<String> fromCard = new ArrayList<>();
     boolean requestSeen = false;
     String source = "";

@@ -57,12 +57,9 @@ class KernelVtepTest {
    */
   @Test
   void eachFlowLeavesFromItsOwnSourcePort() throws Exception {
-    Process capture = net.peer.start("timeout", "30", "tcpdump", "-i", net.peerVeth, "-n", "-l", "-c", "24",
+    Netns.Capture capture = net.peer.capture(30, "-i", net.peerVeth, "-n", "-l", "-c", "24",
         "udp and src host " + net.cardUnderlay + " and dst port " + net.port);
-    BufferedReader out = new BufferedReader(new InputStreamReader(capture.getInputStream(), StandardCharsets.UTF_8));
-    for (String line = out.readLine(); line != null && !line.contains("listening on"); line = out.readLine()) {
-      // tcpdump's banner
-    }
+    BufferedReader out = capture.lines();
     net.host.must("python3", "-c", FLOWS, PEER_IP, "24");
     Pattern packet = Pattern.compile("\\.(\\d+) > [0-9.]+\\.(\\d+): ");
     Set<Integer> ports = new HashSet<>();
@@ -74,7 +71,7 @@ class KernelVtepTest {
         ports.add(sourcePort);
       }
     }
-    capture.waitFor(30, TimeUnit.SECONDS);
+    capture.process().waitFor(30, TimeUnit.SECONDS);
     assertTrue(ports.size() >= 16, "24 flows over at least 16 source ports: " + ports);
   }
 

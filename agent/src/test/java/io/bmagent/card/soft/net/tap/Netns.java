@@ -1,7 +1,9 @@
 package io.bmagent.card.soft.net.tap;
 
+import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +48,25 @@ public final class Netns implements AutoCloseable {
     all.addAll(List.of(cmd));
     return new ProcessBuilder(all).redirectErrorStream(true).start();
   }
+
+  /**
+   * Starts tcpdump in the namespace ({@code args} after the program's name) for at most {@code seconds} and returns
+   * once it is capturing, with its output read past the banner; the caller destroys the process, through its handle
+   * alone if it still reads the output ({@link Process#destroy} closes the stream).
+   */
+  public Capture capture(int seconds, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of("timeout", Integer.toString(seconds), "tcpdump"));
+    cmd.addAll(List.of(args));
+    Process p = start(cmd.toArray(String[]::new));
+    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    for (String line = out.readLine(); line != null && !line.contains("listening on"); line = out.readLine()) {
+      // the banner, on the merged standard error
+    }
+    return new Capture(p, out);
+  }
+
+  /** A running tcpdump and its output. */
+  public record Capture(Process process, BufferedReader lines) {}
 
   /** Skips the calling test unless it can create namespaces and TAP devices: root, with /dev/net/tun. */
   public static void assumeRootWithTun() throws Exception {
